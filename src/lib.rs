@@ -1,0 +1,1 @@
+//! ferrite: a Redis-compatible in-memory server.
