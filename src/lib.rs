@@ -1,1 +1,13 @@
-//! ferrite: a Redis-compatible in-memory server.
+//! ferrite: a Redis-compatible, single-threaded in-memory server.
+
+pub mod alloc;
+pub mod cmd;
+pub mod config;
+pub mod conn;
+pub mod db;
+pub mod errors;
+pub mod reactor;
+pub mod resp;
+pub mod server;
+pub mod sys;
+pub mod util;

@@ -1,0 +1,309 @@
+//! The command table and dispatch.
+//!
+//! One static row per command (name, arity, flags, key positions, handler)
+//! serves dispatch now and COMMAND / COMMAND INFO later. Dispatch follows
+//! Redis's `processCommand` order: unknown command, then arity, then the
+//! handler; handlers never check arity themselves.
+
+pub mod expire;
+pub mod keys;
+pub mod server;
+pub mod string;
+
+use std::collections::HashMap;
+
+use crate::conn::ClientState;
+use crate::db::Db;
+use crate::errors;
+use crate::resp::{Args, Reply};
+use crate::server::Shared;
+
+/// What a handler may touch: its reply, its client, the shared state.
+pub struct Ctx<'a> {
+    pub out: Reply<'a>,
+    pub client: &'a mut ClientState,
+    pub shared: &'a mut Shared,
+}
+
+impl Ctx<'_> {
+    /// The client's selected database.
+    #[inline]
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.shared.dbs[self.client.db]
+    }
+
+    #[inline]
+    pub fn now(&self) -> u64 {
+        self.shared.now_ms
+    }
+}
+
+pub type Handler = fn(&mut Ctx, Args);
+
+/// Command flags, as Redis's (COMMAND INFO reports them by name).
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const NOSCRIPT: u32 = 1 << 4;
+    pub const LOADING: u32 = 1 << 5;
+    pub const STALE: u32 = 1 << 6;
+    pub const FAST: u32 = 1 << 7;
+    pub const NOAUTH: u32 = 1 << 8;
+}
+
+pub struct Command {
+    /// Lowercase name.
+    pub name: &'static str,
+    /// Redis's convention: N = exactly N words with the name, -N = at least N.
+    pub arity: i32,
+    pub flags: u32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    pub handler: Handler,
+}
+
+/// Builds a table row; keeps the table below one line per command.
+macro_rules! row {
+    ($name:literal, $arity:expr, $flags:expr, $first:expr, $last:expr, $step:expr, $h:path) => {
+        Command {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: $h,
+        }
+    };
+}
+
+use flags::*;
+
+pub static COMMANDS: &[Command] = &[
+    // strings
+    row!("get", 2, READONLY | FAST, 1, 1, 1, string::get),
+    row!("set", -3, WRITE | DENYOOM, 1, 1, 1, string::set),
+    row!("setnx", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::setnx),
+    row!("setex", 4, WRITE | DENYOOM, 1, 1, 1, string::setex),
+    row!("psetex", 4, WRITE | DENYOOM, 1, 1, 1, string::psetex),
+    row!("getset", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::getset),
+    row!("getdel", 2, WRITE | FAST, 1, 1, 1, string::getdel),
+    row!("getex", -2, WRITE | FAST, 1, 1, 1, string::getex),
+    row!("mget", -2, READONLY | FAST, 1, -1, 1, string::mget),
+    row!("mset", -3, WRITE | DENYOOM, 1, -1, 2, string::mset),
+    row!("msetnx", -3, WRITE | DENYOOM, 1, -1, 2, string::msetnx),
+    row!("append", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::append),
+    row!("strlen", 2, READONLY | FAST, 1, 1, 1, string::strlen),
+    row!("getrange", 4, READONLY, 1, 1, 1, string::getrange),
+    row!("substr", 4, READONLY, 1, 1, 1, string::getrange),
+    row!("setrange", 4, WRITE | DENYOOM, 1, 1, 1, string::setrange),
+    row!("incr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, string::incr),
+    row!("decr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, string::decr),
+    row!("incrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::incrby),
+    row!("decrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::decrby),
+    row!(
+        "incrbyfloat",
+        3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        string::incrbyfloat
+    ),
+    row!("lcs", -3, READONLY, 1, 2, 1, string::lcs),
+    // keys
+    row!("del", -2, WRITE, 1, -1, 1, keys::del),
+    row!("unlink", -2, WRITE | FAST, 1, -1, 1, keys::del),
+    row!("exists", -2, READONLY | FAST, 1, -1, 1, keys::exists),
+    row!("type", 2, READONLY | FAST, 1, 1, 1, keys::type_),
+    row!("rename", 3, WRITE, 1, 2, 1, keys::rename),
+    row!("renamenx", 3, WRITE | FAST, 1, 2, 1, keys::renamenx),
+    row!("copy", -3, WRITE | DENYOOM, 1, 2, 1, keys::copy),
+    row!("move", 3, WRITE | FAST, 1, 1, 1, keys::move_),
+    row!("touch", -2, READONLY | FAST, 1, -1, 1, keys::touch),
+    row!("randomkey", 1, READONLY, 0, 0, 0, keys::randomkey),
+    row!("keys", 2, READONLY, 0, 0, 0, keys::keys),
+    row!("scan", -2, READONLY, 0, 0, 0, keys::scan),
+    row!("dbsize", 1, READONLY | FAST, 0, 0, 0, keys::dbsize),
+    row!("select", 2, LOADING | STALE | FAST, 0, 0, 0, keys::select),
+    row!("swapdb", 3, WRITE | FAST, 0, 0, 0, keys::swapdb),
+    row!("flushdb", -1, WRITE, 0, 0, 0, keys::flushdb),
+    row!("flushall", -1, WRITE, 0, 0, 0, keys::flushall),
+    // expiry
+    row!("expire", -3, WRITE | FAST, 1, 1, 1, expire::expire),
+    row!("pexpire", -3, WRITE | FAST, 1, 1, 1, expire::pexpire),
+    row!("expireat", -3, WRITE | FAST, 1, 1, 1, expire::expireat),
+    row!("pexpireat", -3, WRITE | FAST, 1, 1, 1, expire::pexpireat),
+    row!("ttl", 2, READONLY | FAST, 1, 1, 1, expire::ttl),
+    row!("pttl", 2, READONLY | FAST, 1, 1, 1, expire::pttl),
+    row!(
+        "expiretime",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        expire::expiretime
+    ),
+    row!(
+        "pexpiretime",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        expire::pexpiretime
+    ),
+    row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
+    // server and connection
+    row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
+    row!("echo", 2, FAST, 0, 0, 0, server::echo),
+    row!(
+        "quit",
+        -1,
+        FAST | NOAUTH | LOADING | STALE,
+        0,
+        0,
+        0,
+        server::quit
+    ),
+    row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
+    row!(
+        "config",
+        -2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        server::config
+    ),
+    row!(
+        "debug",
+        -2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        server::debug
+    ),
+    row!(
+        "client",
+        -2,
+        NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        server::client
+    ),
+    row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
+    row!(
+        "shutdown",
+        -1,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        server::shutdown
+    ),
+];
+
+/// Longest command name looked up; longer names are unknown.
+const MAX_NAME: usize = 32;
+
+pub struct Table {
+    by_name: HashMap<&'static [u8], &'static Command, ahash::RandomState>,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Table {
+    pub fn new() -> Self {
+        let by_name = COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect();
+        Table { by_name }
+    }
+
+    /// Finds a command by name, case-insensitively, without allocating.
+    #[inline]
+    pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
+        if name.len() > MAX_NAME {
+            return None;
+        }
+        let mut buf = [0u8; MAX_NAME];
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.by_name.get(&*lower).copied()
+    }
+
+    pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
+        let name = args.get(0);
+        let Some(cmd) = self.lookup(name) else {
+            errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
+            return;
+        };
+        let argc = args.len() as i32;
+        if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+            errors::wrong_arity(&mut ctx.out, cmd.name);
+            return;
+        }
+        ctx.shared.stats.total_commands += 1;
+        (cmd.handler)(ctx, args);
+    }
+}
+
+/// Parses a strict integer argument, or writes Redis's error and gives None.
+pub fn int_arg(out: &mut Reply, a: &[u8]) -> Option<i64> {
+    let v = crate::util::num::parse_i64(a);
+    if v.is_none() {
+        out.raw(errors::NOT_INTEGER);
+    }
+    v
+}
+
+/// Case-insensitive comparison of an argument with a keyword.
+#[inline]
+pub fn is(a: &[u8], kw: &str) -> bool {
+    a.eq_ignore_ascii_case(kw.as_bytes())
+}
+
+impl<'a> Ctx<'a> {
+    /// The reply writer, the selected database, the statistics and the
+    /// clock, borrowed apart so a handler can hold a value from the
+    /// database while it writes the reply.
+    #[inline]
+    pub fn split(&mut self) -> (&mut Reply<'a>, &mut Db, &mut crate::server::Stats, u64) {
+        let now = self.shared.now_ms;
+        let shared = &mut *self.shared;
+        (
+            &mut self.out,
+            &mut shared.dbs[self.client.db],
+            &mut shared.stats,
+            now,
+        )
+    }
+}
+
+/// A read lookup that counts keyspace hits and misses, as Redis's
+/// `lookupKeyRead`.
+#[inline]
+pub fn lookup_read<'d>(
+    db: &'d mut Db,
+    stats: &mut crate::server::Stats,
+    key: &[u8],
+    now: u64,
+) -> Option<&'d mut crate::db::Slot> {
+    let r = db.lookup(key, now);
+    if r.is_some() {
+        stats.keyspace_hits += 1;
+    } else {
+        stats.keyspace_misses += 1;
+    }
+    r
+}

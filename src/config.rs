@@ -1,0 +1,501 @@
+//! Configuration directives: defaults, the config file and command-line
+//! flags at start-up, and CONFIG GET / CONFIG SET at run time.
+//!
+//! One table row per directive ties its name to how it is read, written
+//! and validated, so the file, the flags and CONFIG SET share one parser
+//! and one set of error texts (Redis's).
+
+use crate::util::glob::glob_match;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub port: u16,
+    pub bind: Vec<String>,
+    pub hz: u32,
+    pub databases: usize,
+    pub maxclients: usize,
+    /// Idle seconds before a client is closed; 0 = never.
+    pub timeout: u64,
+    pub tcp_keepalive: u64,
+    pub proto_max_bulk_len: u64,
+    pub client_query_buffer_limit: u64,
+    /// Accepted and reported for tools that ask (redis-benchmark); ferrite
+    /// does not persist.
+    pub save: String,
+    pub appendonly: bool,
+    /// The config file given at start, if any.
+    pub config_file: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 6379,
+            bind: vec!["127.0.0.1".into()],
+            hz: 10,
+            databases: 16,
+            maxclients: 10_000,
+            timeout: 0,
+            tcp_keepalive: 300,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            save: String::new(),
+            appendonly: false,
+            config_file: None,
+        }
+    }
+}
+
+/// Smallest accepted `proto-max-bulk-len` and `client-query-buffer-limit`
+/// (Redis's 1 MB floor).
+const MIN_BUFFER_LIMIT: u64 = 1024 * 1024;
+
+type Getter = fn(&Config) -> String;
+type Setter = fn(&mut Config, &[&str]) -> Result<(), String>;
+
+struct Directive {
+    name: &'static str,
+    get: Getter,
+    set: Setter,
+    /// May be changed by CONFIG SET.
+    mutable: bool,
+}
+
+const DIRECTIVES: &[Directive] = &[
+    Directive {
+        name: "port",
+        get: |c| c.port.to_string(),
+        set: |c, a| {
+            c.port = int(one(a)?, 0, 65535)? as u16;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "bind",
+        get: |c| c.bind.join(" "),
+        set: |c, a| {
+            if a.is_empty() {
+                return Err("wrong number of arguments".into());
+            }
+            c.bind = a
+                .iter()
+                .flat_map(|s| s.split(' '))
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "hz",
+        get: |c| c.hz.to_string(),
+        // Redis accepts any non-negative value and clamps it to 1..=500.
+        set: |c, a| {
+            c.hz = int(one(a)?, 0, i32::MAX as i64)?.clamp(1, 500) as u32;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "databases",
+        get: |c| c.databases.to_string(),
+        set: |c, a| {
+            c.databases = int(one(a)?, 1, i32::MAX as i64)? as usize;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "maxclients",
+        get: |c| c.maxclients.to_string(),
+        set: |c, a| {
+            c.maxclients = int(one(a)?, 1, i64::MAX)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "timeout",
+        get: |c| c.timeout.to_string(),
+        set: |c, a| {
+            c.timeout = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "tcp-keepalive",
+        get: |c| c.tcp_keepalive.to_string(),
+        set: |c, a| {
+            c.tcp_keepalive = int(one(a)?, 0, i32::MAX as i64)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "proto-max-bulk-len",
+        get: |c| c.proto_max_bulk_len.to_string(),
+        set: |c, a| {
+            c.proto_max_bulk_len = memory(one(a)?, MIN_BUFFER_LIMIT)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "client-query-buffer-limit",
+        get: |c| c.client_query_buffer_limit.to_string(),
+        set: |c, a| {
+            c.client_query_buffer_limit = memory(one(a)?, MIN_BUFFER_LIMIT)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "save",
+        get: |c| c.save.clone(),
+        set: |c, a| {
+            let s = a.join(" ");
+            let words: Vec<&str> = s.split_whitespace().collect();
+            if !words.len().is_multiple_of(2) || words.iter().any(|w| w.parse::<u64>().is_err()) {
+                return Err("Invalid save parameters".into());
+            }
+            c.save = words.join(" ");
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "appendonly",
+        get: |c| yes_no(c.appendonly),
+        set: |c, a| {
+            if boolean(one(a)?)? {
+                return Err("ferrite does not persist: appendonly must stay 'no'".into());
+            }
+            c.appendonly = false;
+            Ok(())
+        },
+        mutable: true,
+    },
+];
+
+fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
+    match a {
+        [v] => Ok(v),
+        _ => Err("wrong number of arguments".into()),
+    }
+}
+
+fn int(s: &str, min: i64, max: i64) -> Result<i64, String> {
+    let v: i64 = s
+        .parse()
+        .map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if v < min || v > max {
+        return Err(format!(
+            "argument must be between {min} and {max} inclusive"
+        ));
+    }
+    Ok(v)
+}
+
+/// Redis's memory notation: `1k` = 1000, `1kb` = 1024, same for m and g.
+fn memory(s: &str, min: u64) -> Result<u64, String> {
+    let lower = s.to_ascii_lowercase();
+    let (digits, mul) = [
+        ("gb", 1u64 << 30),
+        ("mb", 1 << 20),
+        ("kb", 1 << 10),
+        ("g", 1_000_000_000),
+        ("m", 1_000_000),
+        ("k", 1000),
+        ("b", 1),
+    ]
+    .iter()
+    .find_map(|&(suf, mul)| lower.strip_suffix(suf).map(|d| (d, mul)))
+    .unwrap_or((&lower, 1));
+    let v: u64 = digits
+        .parse()
+        .map_err(|_| "argument must be a memory value".to_string())?;
+    let v = v
+        .checked_mul(mul)
+        .ok_or_else(|| "argument must be a memory value".to_string())?;
+    if v < min {
+        return Err(format!(
+            "argument must be between {min} and {} inclusive",
+            i64::MAX
+        ));
+    }
+    Ok(v)
+}
+
+fn boolean(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err("argument must be 'yes' or 'no'".into()),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+fn find(name: &str) -> Option<&'static Directive> {
+    DIRECTIVES
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(name))
+}
+
+/// A start-up configuration error, printed the way redis-server does.
+#[derive(Debug)]
+pub struct StartupError {
+    pub line_no: usize,
+    pub line: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for StartupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\n*** FATAL CONFIG FILE ERROR (ferrite {}) ***\nReading the configuration file, at line {}\n>>> '{}'\n{}",
+            env!("CARGO_PKG_VERSION"),
+            self.line_no,
+            self.line,
+            self.reason
+        )
+    }
+}
+
+impl Config {
+    /// Builds the configuration from `ferrite [config-file] [--name value ...]`.
+    /// The file is read first, then the flags, which therefore win.
+    pub fn from_args(args: &[String]) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        let mut rest = args;
+        let mut text = String::new();
+        if let Some(first) = rest.first()
+            && !first.starts_with("--")
+        {
+            text = std::fs::read_to_string(first)
+                .map_err(|e| format!("Fatal error, can't open config file '{first}': {e}"))?;
+            text.push('\n');
+            cfg.config_file = Some(first.clone());
+            rest = &rest[1..];
+        }
+        // Flags become config lines, as redis-server does: `--save ''` is
+        // `save ""`, and a flag takes every word until the next `--`.
+        for a in rest {
+            if let Some(name) = a.strip_prefix("--") {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(name);
+            } else {
+                text.push(' ');
+                text.push_str(&quote(a));
+            }
+        }
+        cfg.load_text(&text).map_err(|e| e.to_string())?;
+        Ok(cfg)
+    }
+
+    fn load_text(&mut self, text: &str) -> Result<(), StartupError> {
+        for (i, line) in text.lines().enumerate() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let err = |reason: String| StartupError {
+                line_no: i + 1,
+                line: trimmed.to_string(),
+                reason,
+            };
+            let words = split_config_line(trimmed)
+                .ok_or_else(|| err("Unbalanced quotes in configuration line".into()))?;
+            let Some((name, values)) = words.split_first() else {
+                continue;
+            };
+            let d = find(name)
+                .ok_or_else(|| err("Bad directive or wrong number of arguments".into()))?;
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            (d.set)(self, &values).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// CONFIG GET: `(name, value)` for every directive matching any pattern.
+    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
+        DIRECTIVES
+            .iter()
+            .filter(|d| {
+                patterns
+                    .iter()
+                    .any(|p| glob_match(p, d.name.as_bytes(), true))
+            })
+            .map(|d| (d.name, (d.get)(self)))
+            .collect()
+    }
+
+    /// CONFIG SET for name/value pairs; all-or-nothing as Redis 7, with
+    /// Redis's error texts.
+    pub fn set_pairs(&mut self, pairs: &[(&str, &str)]) -> Result<(), String> {
+        let mut next = self.clone();
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            let d = find(name).ok_or_else(|| {
+                format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")
+            })?;
+            if pairs[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Err(format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter"
+                ));
+            }
+            if !d.mutable {
+                return Err(format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config"
+                ));
+            }
+            // A value is one argument that may hold several words (save, bind).
+            let words: Vec<&str> = if d.name == "save" || d.name == "bind" {
+                value.split(' ').collect()
+            } else {
+                vec![value]
+            };
+            (d.set)(&mut next, &words).map_err(|e| {
+                format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {e}")
+            })?;
+        }
+        *self = next;
+        Ok(())
+    }
+}
+
+/// Quotes a command-line word so the config-line splitter gives it back.
+fn quote(s: &str) -> String {
+    if !s.is_empty() && !s.contains([' ', '"', '\'', '\\', '\t']) {
+        return s.to_string();
+    }
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            q.push('\\');
+        }
+        q.push(c);
+    }
+    q.push('"');
+    q
+}
+
+/// Splits a config line into words with double and single quotes.
+fn split_config_line(line: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(&c) = chars.peek() else {
+            return Some(out);
+        };
+        let mut word = String::new();
+        if c == '"' || c == '\'' {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '\\' if c == '"' => word.push(chars.next()?),
+                    q if q == c => break,
+                    other => word.push(other),
+                }
+            }
+            if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+                return None;
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+        }
+        out.push(word);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let c = Config::from_args(&args(&[
+            "--port",
+            "0",
+            "--hz",
+            "1000",
+            "--save",
+            "",
+            "--bind",
+            "127.0.0.1",
+            "::1",
+        ]))
+        .unwrap();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.hz, 500);
+        assert_eq!(c.save, "");
+        assert_eq!(c.bind, vec!["127.0.0.1", "::1"]);
+        let c = Config::from_args(&args(&[
+            "--proto-max-bulk-len",
+            "2mb",
+            "--client-query-buffer-limit",
+            "2000k",
+        ]))
+        .unwrap();
+        assert_eq!(c.proto_max_bulk_len, 2 << 20);
+        assert_eq!(c.client_query_buffer_limit, 2_000_000);
+    }
+
+    #[test]
+    fn startup_errors_name_the_line() {
+        let e = Config::from_args(&args(&["--port", "abc"])).unwrap_err();
+        assert!(
+            e.contains(">>> 'port abc'") && e.contains("couldn't be parsed into an integer"),
+            "{e}"
+        );
+        let e = Config::from_args(&args(&["--nosuch", "1"])).unwrap_err();
+        assert!(e.contains("Bad directive"), "{e}");
+        let e = Config::from_args(&args(&["--databases", "0"])).unwrap_err();
+        assert!(e.contains("between 1 and"), "{e}");
+    }
+
+    #[test]
+    fn config_get_and_set() {
+        let mut c = Config::default();
+        let got = c.get_matching(&[b"*max*"]);
+        assert!(got.iter().any(|(n, v)| *n == "maxclients" && v == "10000"));
+        c.set_pairs(&[("hz", "20"), ("timeout", "5")]).unwrap();
+        assert_eq!((c.hz, c.timeout), (20, 5));
+        let e = c.set_pairs(&[("hz", "30"), ("timeout", "x")]).unwrap_err();
+        assert!(
+            e.starts_with("ERR CONFIG SET failed (possibly related to argument 'timeout')"),
+            "{e}"
+        );
+        assert_eq!(c.hz, 20, "all or nothing");
+        assert!(
+            c.set_pairs(&[("port", "1")])
+                .unwrap_err()
+                .contains("immutable")
+        );
+        assert!(
+            c.set_pairs(&[("nope", "1")])
+                .unwrap_err()
+                .contains("Unknown option")
+        );
+    }
+}

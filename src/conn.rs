@@ -1,0 +1,172 @@
+//! One client connection: its buffers and its session state.
+
+use std::net::SocketAddr;
+
+use crate::resp::Parser;
+
+/// Bytes a read asks the socket for at least.
+pub const READ_CHUNK: usize = 16 * 1024;
+
+/// A read buffer that is always fully initialised: `buf[start..end]` holds
+/// unparsed input and `buf[end..]` is spare room for the next read, so
+/// reads need no zeroing and no unsafe.
+#[derive(Default)]
+pub struct ReadBuf {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl ReadBuf {
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.end]
+    }
+
+    pub fn consume(&mut self, n: usize) {
+        self.start += n;
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// Room for at least `want` more bytes after the data, moving the data
+    /// to the front first when that is enough.
+    pub fn spare_mut(&mut self, want: usize) -> &mut [u8] {
+        if self.buf.len() - self.end < want && self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < want {
+            let new_len = (self.end + want).max(self.buf.len() * 2).max(READ_CHUNK);
+            self.buf.resize(new_len, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    pub fn commit(&mut self, n: usize) {
+        self.end += n;
+    }
+
+    /// Makes sure a frame of `total` bytes that starts at the front of the
+    /// data fits without further growth (a large bulk being received).
+    pub fn reserve_frame(&mut self, total: usize) {
+        if total > self.len() {
+            let want = total - self.len();
+            self.spare_mut(want);
+        }
+    }
+
+    /// Releases a large allocation once it holds nothing.
+    pub fn shrink_if_idle(&mut self, keep: usize) {
+        if self.is_empty() && self.buf.len() > keep {
+            self.buf = Vec::new();
+        }
+    }
+}
+
+/// Per-client session state visible to command handlers.
+pub struct ClientState {
+    pub id: u64,
+    pub addr: SocketAddr,
+    pub db: usize,
+    pub proto: u8,
+    pub name: Option<Vec<u8>>,
+    pub lib_name: Option<Vec<u8>>,
+    pub lib_ver: Option<Vec<u8>>,
+    /// Set by QUIT and protocol errors: close once the reply is written.
+    pub close_after_reply: bool,
+    /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
+    pub created_ms: u64,
+    pub last_interaction_ms: u64,
+}
+
+impl ClientState {
+    pub fn new(id: u64, addr: SocketAddr, now_ms: u64) -> Self {
+        ClientState {
+            id,
+            addr,
+            db: 0,
+            proto: 2,
+            name: None,
+            lib_name: None,
+            lib_ver: None,
+            close_after_reply: false,
+            created_ms: now_ms,
+            last_interaction_ms: now_ms,
+        }
+    }
+}
+
+pub struct Conn<S> {
+    pub sock: S,
+    pub rbuf: ReadBuf,
+    pub parser: Parser,
+    pub wbuf: Vec<u8>,
+    /// Bytes of `wbuf` already written.
+    pub wpos: usize,
+    pub state: ClientState,
+    /// Registered for writability after a short write.
+    pub want_write: bool,
+    /// Queued for more work next iteration (budget ran out).
+    pub pending: bool,
+    /// The peer closed its side or an I/O error occurred.
+    pub dead: bool,
+}
+
+impl<S> Conn<S> {
+    pub fn new(sock: S, state: ClientState) -> Self {
+        Conn {
+            sock,
+            rbuf: ReadBuf::default(),
+            parser: Parser::new(),
+            wbuf: Vec::new(),
+            wpos: 0,
+            state,
+            want_write: false,
+            pending: false,
+            dead: false,
+        }
+    }
+
+    pub fn has_output(&self) -> bool {
+        self.wpos < self.wbuf.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readbuf_compacts_and_grows() {
+        let mut b = ReadBuf::default();
+        let s = b.spare_mut(4);
+        s[..4].copy_from_slice(b"abcd");
+        b.commit(4);
+        b.consume(2);
+        assert_eq!(b.data_mut(), b"cd");
+        let cap = b.capacity();
+        b.spare_mut(cap);
+        assert_eq!(b.data_mut(), b"cd", "data survives compaction and growth");
+        b.consume(2);
+        assert!(b.is_empty());
+        b.reserve_frame(100_000);
+        assert!(b.capacity() >= 100_000);
+        b.shrink_if_idle(1024);
+        assert_eq!(b.capacity(), 0);
+    }
+}

@@ -1,0 +1,385 @@
+//! The keyspace: numbered databases, each a dict of entries plus the
+//! expiry heap that drives active expiry.
+//!
+//! Every change to a key's deadline goes through [`Db`], which keeps the
+//! count and sum of deadlines (INFO's `expires` and `avg_ttl`) exact and
+//! pushes heap items, so handlers never touch expiry bookkeeping.
+
+pub mod dict;
+pub mod expire;
+pub mod key;
+pub mod lazyfree;
+pub mod value;
+
+use std::time::Instant;
+
+pub use dict::Dict;
+use expire::ExpireHeap;
+pub use key::Key;
+pub use value::{Slot, Value};
+
+/// What a write does to the key's deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ttl {
+    /// Remove any deadline (plain SET).
+    Clear,
+    /// Keep the current one (KEEPTTL, SETRANGE, APPEND, INCR...).
+    Keep,
+    /// Expire at this time, ms since the epoch.
+    At(u64),
+}
+
+/// Items checked between two reads of the clock in a budgeted pass.
+const CLOCK_CHECK_EVERY: usize = 64;
+
+#[derive(Default)]
+pub struct Db {
+    dict: Dict<Slot>,
+    heap: ExpireHeap,
+    /// Keys that have a deadline.
+    expires: usize,
+    /// Sum of those deadlines, for an exact `avg_ttl`.
+    deadline_sum: u128,
+    /// Keys removed because they expired (lazily or actively).
+    pub expired: u64,
+}
+
+impl Db {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.dict.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dict.is_empty()
+    }
+
+    pub fn expires(&self) -> usize {
+        self.expires
+    }
+
+    /// Average remaining TTL in ms of keys with a deadline, 0 without any.
+    pub fn avg_ttl(&self, now: u64) -> u64 {
+        if self.expires == 0 {
+            return 0;
+        }
+        let avg = (self.deadline_sum / self.expires as u128) as u64;
+        avg.saturating_sub(now)
+    }
+
+    pub fn dict(&self) -> &Dict<Slot> {
+        &self.dict
+    }
+
+    /// The live entry under `key`, deleting it first if it has expired.
+    pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<&mut Slot> {
+        let h = self.dict.hash(key);
+        match self.dict.get_hashed(h, key) {
+            None => return None,
+            Some(s) if s.is_expired(now) => {
+                self.remove_hashed(h, key);
+                self.expired += 1;
+                return None;
+            }
+            Some(_) => {}
+        }
+        self.dict.get_hashed_mut(h, key)
+    }
+
+    /// Read-only variant for commands that must not delete (none yet need
+    /// it; kept cheap for EXISTS-like probes).
+    pub fn contains(&mut self, key: &[u8], now: u64) -> bool {
+        self.lookup(key, now).is_some()
+    }
+
+    /// Stores `value` under `key`, overwriting any value of any type.
+    pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl, now: u64) {
+        let h = self.dict.hash(key);
+        let old_when = match self.dict.get_hashed_mut(h, key) {
+            Some(slot) => {
+                let old = slot.expire_at;
+                slot.value = value;
+                if old != 0 && now > old && ttl == Ttl::Keep {
+                    // An expired key's deadline is not kept for its successor.
+                    slot.expire_at = 0;
+                    self.forget_deadline(old);
+                    return;
+                }
+                old
+            }
+            None => {
+                self.dict.insert_new(
+                    h,
+                    Key::from(key),
+                    Slot {
+                        value,
+                        expire_at: 0,
+                    },
+                );
+                0
+            }
+        };
+        match ttl {
+            Ttl::Keep => {}
+            Ttl::Clear => {
+                if old_when != 0 {
+                    self.set_deadline(h, key, 0);
+                }
+            }
+            Ttl::At(when) => self.set_deadline(h, key, when),
+        }
+    }
+
+    /// Inserts an entry moved from elsewhere (RENAME, MOVE, COPY) with its
+    /// deadline. The key must be absent.
+    pub fn insert_slot(&mut self, key: &[u8], slot: Slot) {
+        let h = self.dict.hash(key);
+        let when = slot.expire_at;
+        self.dict.insert_new(
+            h,
+            Key::from(key),
+            Slot {
+                expire_at: 0,
+                ..slot
+            },
+        );
+        if when != 0 {
+            self.set_deadline(h, key, when);
+        }
+    }
+
+    /// Removes `key`; an already expired key counts as absent.
+    pub fn remove(&mut self, key: &[u8], now: u64) -> Option<Slot> {
+        let h = self.dict.hash(key);
+        let slot = self.remove_hashed(h, key)?;
+        if slot.is_expired(now) {
+            self.expired += 1;
+            None
+        } else {
+            Some(slot)
+        }
+    }
+
+    fn remove_hashed(&mut self, h: u64, key: &[u8]) -> Option<Slot> {
+        let (_, slot) = self.dict.remove_hashed(h, key)?;
+        if slot.expire_at != 0 {
+            self.forget_deadline(slot.expire_at);
+        }
+        Some(slot)
+    }
+
+    /// Sets (when > 0) or removes (0) the deadline of an existing key.
+    pub fn set_expire(&mut self, key: &[u8], when: u64) {
+        let h = self.dict.hash(key);
+        self.set_deadline(h, key, when);
+    }
+
+    fn set_deadline(&mut self, h: u64, key: &[u8], when: u64) {
+        let Some(slot) = self.dict.get_hashed_mut(h, key) else {
+            return;
+        };
+        let old = std::mem::replace(&mut slot.expire_at, when);
+        if old != 0 {
+            self.forget_deadline(old);
+        }
+        if when != 0 {
+            self.expires += 1;
+            self.deadline_sum += when as u128;
+            self.heap.push(when, h);
+        }
+    }
+
+    fn forget_deadline(&mut self, when: u64) {
+        self.expires -= 1;
+        self.deadline_sum -= when as u128;
+    }
+
+    /// Removes expired keys in deadline order until none is due or the
+    /// clock passes `until`. Returns the number removed and whether due
+    /// work (expiry or heap compaction) remains.
+    pub fn active_expire(&mut self, now: u64, until: Instant) -> (usize, bool) {
+        let mut removed = 0;
+        let mut checked = 0;
+        while let Some(item) = self.heap.peek() {
+            if now <= item.when {
+                break;
+            }
+            checked += 1;
+            if checked % CLOCK_CHECK_EVERY == 0 && Instant::now() >= until {
+                self.expired += removed as u64;
+                return (removed, true);
+            }
+            self.heap.pop();
+            let hit = self
+                .dict
+                .remove_where(item.hash, |s| s.expire_at == item.when);
+            if let Some((_, slot)) = hit {
+                self.forget_deadline(slot.expire_at);
+                removed += 1;
+            }
+        }
+        self.expired += removed as u64;
+        let more = self.compact_heap(until);
+        (removed, more)
+    }
+
+    /// Advances the stale-item compaction within the time budget.
+    fn compact_heap(&mut self, until: Instant) -> bool {
+        if !self.heap.is_compacting() && !self.heap.maybe_start_compaction(self.expires) {
+            return false;
+        }
+        let dict = &self.dict;
+        loop {
+            let more = self.heap.compact_step(CLOCK_CHECK_EVERY * 16, |item| {
+                dict.any_where(item.hash, |s| s.expire_at == item.when)
+            });
+            if !more {
+                return false;
+            }
+            if Instant::now() >= until {
+                return true;
+            }
+        }
+    }
+
+    /// Moves up to `n` buckets of a resize in progress (cron work).
+    pub fn rehash(&mut self, n: usize) -> bool {
+        self.dict.rehash(n)
+    }
+
+    pub fn shrink_if_needed(&mut self) {
+        self.dict.shrink_if_needed();
+    }
+
+    pub fn is_rehashing(&self) -> bool {
+        self.dict.is_rehashing()
+    }
+
+    pub fn heap_len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Empties the database, returning the old contents so that the caller
+    /// can free them off the loop.
+    pub fn take(&mut self) -> Db {
+        let expired = self.expired;
+        let old = std::mem::take(self);
+        self.expired = expired;
+        old
+    }
+
+    pub fn random_key(&mut self) -> Option<Vec<u8>> {
+        self.dict.random_key().map(|k| k.as_bytes().to_vec())
+    }
+
+    /// Heap bytes used by this database (approximate; for INFO memory).
+    pub fn memory(&self) -> usize {
+        let node = std::mem::size_of::<dict::Node<Slot>>();
+        // A malloc chunk is the request plus 8 bytes, rounded to 16.
+        let chunk = (node + 8).div_ceil(16) * 16;
+        self.dict.len() * chunk
+            + self.dict.buckets() * std::mem::size_of::<usize>()
+            + self.heap.heap_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn v(s: &str) -> Value {
+        Value::from_bytes(s.as_bytes())
+    }
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(60)
+    }
+
+    #[test]
+    fn set_clear_keep_and_counts() {
+        let mut db = Db::new();
+        db.set(b"a", v("1"), Ttl::At(1000), 0);
+        db.set(b"b", v("2"), Ttl::At(3000), 0);
+        assert_eq!(db.expires(), 2);
+        assert_eq!(db.avg_ttl(0), 2000);
+        db.set(b"a", v("3"), Ttl::Keep, 0);
+        assert_eq!(db.lookup(b"a", 0).unwrap().expire_at(), Some(1000));
+        db.set(b"a", v("4"), Ttl::Clear, 0);
+        assert_eq!(db.lookup(b"a", 0).unwrap().expire_at(), None);
+        assert_eq!(db.expires(), 1);
+        assert!(db.remove(b"b", 0).is_some());
+        assert_eq!(db.expires(), 0);
+    }
+
+    #[test]
+    fn lazy_expiry_on_lookup() {
+        let mut db = Db::new();
+        db.set(b"k", v("x"), Ttl::At(100), 0);
+        assert!(
+            db.lookup(b"k", 100).is_some(),
+            "alive at its deadline, as Redis"
+        );
+        assert!(db.lookup(b"k", 101).is_none());
+        assert_eq!(db.len(), 0);
+        assert_eq!(db.expired, 1);
+        assert_eq!(db.expires(), 0);
+    }
+
+    #[test]
+    fn active_expiry_skips_stale_items() {
+        let mut db = Db::new();
+        for i in 0..1000 {
+            db.set(format!("k{i}").as_bytes(), v("x"), Ttl::At(100 + i), 0);
+        }
+        // Re-deadline half of them far away: their first items go stale.
+        for i in 0..500 {
+            db.set_expire(format!("k{i}").as_bytes(), 1_000_000);
+        }
+        let (removed, more) = db.active_expire(2000, far());
+        assert_eq!(removed, 500);
+        assert!(!more);
+        assert_eq!(db.len(), 500);
+        assert_eq!(db.expires(), 500);
+        assert!(db.lookup(b"k0", 2000).is_some());
+        assert!(db.lookup(b"k999", 2000).is_none());
+    }
+
+    #[test]
+    fn heap_stays_proportional_to_live_deadlines() {
+        let mut db = Db::new();
+        // The same 100 keys get a new deadline 100 times: 10,000 items, 100 live.
+        for round in 0..100 {
+            for i in 0..100 {
+                db.set(
+                    format!("k{i}").as_bytes(),
+                    v("x"),
+                    Ttl::At(1_000_000 + round),
+                    0,
+                );
+            }
+        }
+        assert_eq!(db.heap_len(), 10_000);
+        while db.active_expire(0, far()).1 {}
+        assert_eq!(db.heap_len(), 100);
+        let (removed, _) = db.active_expire(2_000_000, far());
+        assert_eq!(removed, 100);
+        assert!(db.is_empty());
+    }
+
+    #[test]
+    fn active_expiry_respects_budget() {
+        let mut db = Db::new();
+        for i in 0..200_000 {
+            db.set(format!("k{i}").as_bytes(), v("x"), Ttl::At(10), 0);
+        }
+        let (removed, more) = db.active_expire(11, Instant::now());
+        assert!(more);
+        assert!(removed < 200_000);
+        while db.active_expire(11, far()).1 {}
+        assert!(db.is_empty());
+    }
+}

@@ -1,0 +1,162 @@
+//! Values stored under keys.
+//!
+//! Strings use Redis's ideas for compactness: a value that is a canonical
+//! 64-bit integer is kept as the integer (OBJECT ENCODING `int`), a short
+//! one lives inside the entry with no allocation of its own (`embstr`), and
+//! only longer ones own a heap buffer (`raw`), which keeps spare capacity so
+//! that APPEND and SETRANGE grow in amortised time. The enum is where lists,
+//! hashes, sets and sorted sets will join.
+
+use crate::util::num::parse_i64;
+
+/// Longest string kept inside the entry; 30 keeps `Value` at 32 bytes.
+pub const SMALL_CAP: usize = 30;
+
+/// Longest text tried as an integer: 20 characters hold any i64.
+const MAX_INT_TEXT: usize = 20;
+
+#[derive(Clone)]
+pub enum Value {
+    Int(i64),
+    Small { len: u8, buf: [u8; SMALL_CAP] },
+    Raw(Vec<u8>),
+}
+
+impl Value {
+    /// The compact form of a string value.
+    pub fn from_bytes(s: &[u8]) -> Value {
+        if s.len() <= MAX_INT_TEXT
+            && let Some(i) = parse_i64(s)
+        {
+            return Value::Int(i);
+        }
+        Value::from_bytes_no_int(s)
+    }
+
+    /// A string value kept as text even when it looks like an integer.
+    pub fn from_bytes_no_int(s: &[u8]) -> Value {
+        if s.len() <= SMALL_CAP {
+            let mut buf = [0; SMALL_CAP];
+            buf[..s.len()].copy_from_slice(s);
+            Value::Small {
+                len: s.len() as u8,
+                buf,
+            }
+        } else {
+            Value::Raw(s.to_vec())
+        }
+    }
+
+    pub fn from_vec(v: Vec<u8>) -> Value {
+        if v.len() <= SMALL_CAP {
+            Value::from_bytes(&v)
+        } else {
+            Value::Raw(v)
+        }
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Small { .. } | Value::Raw(_))
+    }
+
+    /// The string's bytes; an integer is formatted into `tmp`.
+    #[inline]
+    pub fn as_bytes<'a>(&'a self, tmp: &'a mut itoa::Buffer) -> &'a [u8] {
+        match self {
+            Value::Int(i) => tmp.format(*i).as_bytes(),
+            Value::Small { len, buf } => &buf[..*len as usize],
+            Value::Raw(v) => v,
+        }
+    }
+
+    /// Length of the string form, without formatting an integer.
+    pub fn str_len(&self) -> usize {
+        match self {
+            Value::Int(i) => itoa::Buffer::new().format(*i).len(),
+            Value::Small { len, .. } => *len as usize,
+            Value::Raw(v) => v.len(),
+        }
+    }
+
+    /// The string as an owned, growable buffer (APPEND, SETRANGE).
+    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+        if !matches!(self, Value::Raw(_)) {
+            let mut tmp = itoa::Buffer::new();
+            let v = self.as_bytes(&mut tmp).to_vec();
+            *self = Value::Raw(v);
+        }
+        match self {
+            Value::Raw(v) => v,
+            _ => unreachable!("converted to Raw above"),
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Int(_) | Value::Small { .. } | Value::Raw(_) => "string",
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Small { .. } => "embstr",
+            Value::Raw(_) => "raw",
+        }
+    }
+
+    /// Heap bytes owned beyond the entry (memory accounting).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Value::Raw(v) => v.capacity(),
+            _ => 0,
+        }
+    }
+}
+
+/// A key's entry: its value and its deadline in ms since the epoch
+/// (0 = none; a deadline of 0 is in the past and never stored).
+#[derive(Clone)]
+pub struct Slot {
+    pub value: Value,
+    pub(crate) expire_at: u64,
+}
+
+impl Slot {
+    pub fn expire_at(&self) -> Option<u64> {
+        (self.expire_at != 0).then_some(self.expire_at)
+    }
+
+    /// Redis treats a key as expired once the clock is past its deadline.
+    #[inline]
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        self.expire_at != 0 && now_ms > self.expire_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert_eq!(Value::from_bytes(b"12345").encoding(), "int");
+        assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding(), "int");
+        assert_eq!(Value::from_bytes(b"012").encoding(), "embstr");
+        assert_eq!(Value::from_bytes(b" 1").encoding(), "embstr");
+        assert_eq!(Value::from_bytes(&[b'a'; 31]).encoding(), "raw");
+        let mut tmp = itoa::Buffer::new();
+        assert_eq!(Value::from_bytes(b"-7").as_bytes(&mut tmp), b"-7");
+        assert_eq!(Value::from_bytes(b"-7").str_len(), 2);
+    }
+
+    #[test]
+    fn make_raw_keeps_text() {
+        let mut v = Value::from_bytes(b"42");
+        v.make_raw().extend_from_slice(b"x");
+        let mut tmp = itoa::Buffer::new();
+        assert_eq!(v.as_bytes(&mut tmp), b"42x");
+        assert_eq!(v.encoding(), "raw");
+    }
+}

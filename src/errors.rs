@@ -1,0 +1,78 @@
+//! Every error reply text, as Redis 7 writes it: constants for the fixed
+//! ones (wire bytes, ready to append) and writers for the dynamic ones.
+
+use crate::resp::Reply;
+
+pub const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
+pub const WRONGTYPE: &[u8] =
+    b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+pub const NOT_INTEGER: &[u8] = b"-ERR value is not an integer or out of range\r\n";
+pub const NOT_FLOAT: &[u8] = b"-ERR value is not a valid float\r\n";
+pub const OVERFLOW: &[u8] = b"-ERR increment or decrement would overflow\r\n";
+pub const INCR_NAN_INF: &[u8] = b"-ERR increment would produce NaN or Infinity\r\n";
+pub const NO_SUCH_KEY: &[u8] = b"-ERR no such key\r\n";
+pub const DB_OUT_OF_RANGE: &[u8] = b"-ERR DB index is out of range\r\n";
+pub const INVALID_DB_INDEX: &[u8] = b"-ERR invalid DB index\r\n";
+pub const SAME_OBJECT: &[u8] = b"-ERR source and destination objects are the same\r\n";
+pub const STRING_TOO_LONG: &[u8] =
+    b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
+pub const OFFSET_OUT_OF_RANGE: &[u8] = b"-ERR offset is out of range\r\n";
+pub const MAX_CLIENTS: &[u8] = b"-ERR max number of clients reached\r\n";
+pub const INVALID_CURSOR: &[u8] = b"-ERR invalid cursor\r\n";
+pub const TIMEOUT_NEGATIVE: &[u8] = b"-ERR timeout is negative\r\n";
+pub const EXPIRE_OPTS_NX: &[u8] =
+    b"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
+pub const EXPIRE_OPTS_GT_LT: &[u8] =
+    b"-ERR GT and LT options at the same time are not compatible\r\n";
+
+/// `-ERR unknown command '<name>', with args beginning with: '<a1>' ...`:
+/// arguments are listed while the list is shorter than 128 bytes, each cut
+/// to what still fits, as Redis does.
+pub fn unknown_command(out: &mut Reply, name: &[u8], args: impl Iterator<Item = impl AsRef<[u8]>>) {
+    let mut msg = Vec::with_capacity(64);
+    msg.extend_from_slice(b"ERR unknown command '");
+    msg.extend_from_slice(&name[..name.len().min(128)]);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    let mut listed = 0usize;
+    for a in args {
+        if listed >= 128 {
+            break;
+        }
+        let a = a.as_ref();
+        let take = a.len().min(128 - listed);
+        msg.push(b'\'');
+        msg.extend_from_slice(&a[..take]);
+        msg.extend_from_slice(b"' ");
+        listed += take + 3;
+    }
+    out.error(&msg);
+}
+
+/// `-ERR wrong number of arguments for '<name>' command`.
+pub fn wrong_arity(out: &mut Reply, name: &str) {
+    let mut msg = Vec::with_capacity(64);
+    msg.extend_from_slice(b"ERR wrong number of arguments for '");
+    msg.extend_from_slice(name.as_bytes());
+    msg.extend_from_slice(b"' command");
+    out.error(&msg);
+}
+
+/// `-ERR invalid expire time in '<name>' command`.
+pub fn invalid_expire(out: &mut Reply, name: &str) {
+    let mut msg = Vec::with_capacity(64);
+    msg.extend_from_slice(b"ERR invalid expire time in '");
+    msg.extend_from_slice(name.as_bytes());
+    msg.extend_from_slice(b"' command");
+    out.error(&msg);
+}
+
+/// `-ERR unknown subcommand '<sub>'. Try <CMD> HELP.`
+pub fn unknown_subcommand(out: &mut Reply, cmd: &str, sub: &[u8]) {
+    let mut msg = Vec::with_capacity(64);
+    msg.extend_from_slice(b"ERR unknown subcommand '");
+    msg.extend_from_slice(&sub[..sub.len().min(128)]);
+    msg.extend_from_slice(b"'. Try ");
+    msg.extend_from_slice(cmd.as_bytes());
+    msg.extend_from_slice(b" HELP.");
+    out.error(&msg);
+}

@@ -1,0 +1,539 @@
+//! The event loop: reactor events → connections → commands; the cron
+//! (`hz` times a second) and the work done before each sleep.
+
+use std::io::{self, ErrorKind};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use slab::Slab;
+
+use crate::cmd::{self, Ctx};
+use crate::config::Config;
+use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf};
+use crate::db::Db;
+use crate::db::lazyfree::LazyFree;
+use crate::errors;
+use crate::reactor::{Event, Reactor};
+use crate::resp::{Args, Parsed, Reply};
+use crate::sys;
+
+/// Commands one connection may run per loop iteration before the others
+/// get their turn: big enough to amortise a read and a write over a deep
+/// pipeline, small enough that one client cannot hold the loop for more
+/// than about a millisecond.
+const COMMANDS_PER_SLICE: usize = 512;
+
+/// Input bytes one connection may read per iteration beyond what the
+/// frame in progress needs.
+const READ_BUDGET: usize = 1024 * 1024;
+
+/// Time one expiry or rehash pass may take: the longest the loop holds
+/// requests for its own housekeeping.
+const HOUSEKEEPING_BUDGET: Duration = Duration::from_micros(1000);
+
+/// Buckets moved per cron rehash batch between clock checks.
+const REHASH_BATCH: usize = 100;
+
+/// Read and write buffers above this size are released when idle.
+const IDLE_BUFFER_KEEP: usize = 64 * 1024;
+
+/// Descriptors Redis keeps for itself beyond `maxclients`.
+const RESERVED_FDS: u64 = 32;
+
+/// Samples averaged for `instantaneous_ops_per_sec` (Redis uses 16).
+const OPS_SAMPLES: usize = 16;
+
+#[derive(Default)]
+pub struct Stats {
+    pub total_commands: u64,
+    pub total_connections: u64,
+    pub rejected_connections: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    ops_samples: [u64; OPS_SAMPLES],
+    ops_sample_idx: usize,
+    last_sample_ms: u64,
+    last_sample_cmds: u64,
+}
+
+impl Stats {
+    pub fn instantaneous_ops(&self) -> u64 {
+        self.ops_samples.iter().sum::<u64>() / OPS_SAMPLES as u64
+    }
+
+    fn sample(&mut self, now_ms: u64) {
+        let elapsed = now_ms.saturating_sub(self.last_sample_ms);
+        if elapsed < 100 {
+            return;
+        }
+        let ops = self.total_commands - self.last_sample_cmds;
+        self.ops_samples[self.ops_sample_idx] = ops * 1000 / elapsed;
+        self.ops_sample_idx = (self.ops_sample_idx + 1) % OPS_SAMPLES;
+        self.last_sample_ms = now_ms;
+        self.last_sample_cmds = self.total_commands;
+    }
+
+    /// CONFIG RESETSTAT.
+    pub fn reset(&mut self) {
+        *self = Stats {
+            last_sample_ms: self.last_sample_ms,
+            ..Stats::default()
+        };
+    }
+}
+
+/// Everything commands may read or change besides their own client.
+pub struct Shared {
+    pub dbs: Vec<Db>,
+    pub config: Config,
+    pub stats: Stats,
+    /// Cached clock, refreshed once per loop iteration.
+    pub now_ms: u64,
+    pub now_us: u64,
+    pub started: Instant,
+    pub lazyfree: LazyFree,
+    pub io_backend: &'static str,
+    pub port: u16,
+    pub connected_clients: usize,
+    pub run_id: String,
+    /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
+    pub shutdown: bool,
+}
+
+impl Shared {
+    fn refresh_clock(&mut self) {
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        self.now_us = d.as_micros() as u64;
+        self.now_ms = self.now_us / 1000;
+    }
+
+    pub fn expired_keys(&self) -> u64 {
+        self.dbs.iter().map(|d| d.expired).sum()
+    }
+}
+
+pub struct Server<R: Reactor> {
+    reactor: R,
+    conns: Slab<Conn<R::Stream>>,
+    shared: Shared,
+    table: cmd::Table,
+    /// Connections with work left from a previous iteration.
+    pending: Vec<usize>,
+    /// Shared buffers lent to a connection while it has nothing of its
+    /// own pending, so idle connections hold no buffers at all.
+    spare_rbuf: ReadBuf,
+    spare_wbuf: Vec<u8>,
+    next_client_id: u64,
+    next_cron: Instant,
+    /// Expiry or heap compaction left due work for the next iteration.
+    expire_backlog: bool,
+}
+
+/// Prints where the server listens and runs it until SHUTDOWN or a signal.
+pub fn run<R: Reactor>(config: Config) -> Result<(), String> {
+    let mut server = Server::<R>::bind(config)?;
+    let addrs: Vec<String> = server
+        .reactor
+        .local_addrs()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    println!("ferrite listening on {} ({})", addrs.join(" "), R::NAME);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    server
+        .run_loop()
+        .map_err(|e| format!("event loop failed: {e}"))?;
+    eprintln!("ferrite: shutting down");
+    Ok(())
+}
+
+impl<R: Reactor> Server<R> {
+    pub fn bind(config: Config) -> Result<Self, String> {
+        let want = config.maxclients as u64 + RESERVED_FDS;
+        let got = sys::raise_fd_limit(want);
+        let mut config = config;
+        if got < want {
+            let max = got.saturating_sub(RESERVED_FDS).max(1) as usize;
+            eprintln!(
+                "ferrite: open files limit is {got}; maxclients lowered from {} to {max}",
+                config.maxclients
+            );
+            config.maxclients = max;
+        }
+        let mut addrs = Vec::new();
+        for b in &config.bind {
+            let ip: IpAddr = b
+                .trim_start_matches('-')
+                .parse()
+                .map_err(|_| format!("invalid bind address '{b}'"))?;
+            let port = addrs
+                .first()
+                .map(|a: &SocketAddr| a.port())
+                .unwrap_or(config.port);
+            addrs.push(SocketAddr::new(ip, port));
+        }
+        if addrs.is_empty() {
+            return Err("no bind address".into());
+        }
+        // With port 0 every listener would get its own port; bind the
+        // first, then the others on the port it got.
+        let first = R::bind(&addrs[..1]).map_err(|e| {
+            format!(
+                "Could not create server TCP listening socket {}: {e}",
+                addrs[0]
+            )
+        })?;
+        let port = first
+            .local_addrs()
+            .first()
+            .map(|a| a.port())
+            .unwrap_or(config.port);
+        drop(first);
+        for a in addrs.iter_mut() {
+            a.set_port(port);
+        }
+        let reactor = R::bind(&addrs).map_err(|e| {
+            format!(
+                "Could not create server TCP listening socket {}: {e}",
+                addrs[0]
+            )
+        })?;
+        sys::install_stop_handlers().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let mut shared = Shared {
+            dbs: (0..config.databases).map(|_| Db::new()).collect(),
+            config,
+            stats: Stats::default(),
+            now_ms: 0,
+            now_us: 0,
+            started: Instant::now(),
+            lazyfree: LazyFree::new(),
+            io_backend: R::NAME,
+            port,
+            connected_clients: 0,
+            run_id: run_id(),
+            shutdown: false,
+        };
+        shared.refresh_clock();
+        Ok(Server {
+            reactor,
+            conns: Slab::new(),
+            shared,
+            table: cmd::Table::new(),
+            pending: Vec::new(),
+            spare_rbuf: ReadBuf::default(),
+            spare_wbuf: Vec::new(),
+            next_client_id: 1,
+            next_cron: Instant::now(),
+            expire_backlog: false,
+        })
+    }
+
+    fn run_loop(&mut self) -> io::Result<()> {
+        let mut events = Vec::with_capacity(1024);
+        loop {
+            let timeout = if !self.pending.is_empty() || self.expire_backlog {
+                Some(Duration::ZERO)
+            } else {
+                Some(self.next_cron.saturating_duration_since(Instant::now()))
+            };
+            events.clear();
+            self.reactor.poll(&mut events, timeout)?;
+            self.shared.refresh_clock();
+            if sys::stop_requested() {
+                self.shared.shutdown = true;
+            }
+            for &ev in &events {
+                match ev {
+                    Event::Accept(n) => self.accept(n),
+                    Event::Readable(id) => self.on_readable(id),
+                    Event::Writable(id) => self.on_writable(id),
+                }
+            }
+            self.run_pending();
+            if Instant::now() >= self.next_cron {
+                self.cron();
+            }
+            self.before_sleep();
+            if self.shared.shutdown {
+                return Ok(());
+            }
+        }
+    }
+
+    fn accept(&mut self, n: usize) {
+        loop {
+            let (mut sock, addr) = match self.reactor.accept(n) {
+                Ok(Some(pair)) => pair,
+                Ok(None) => return,
+                // Out of descriptors or a connection reset while queued:
+                // nothing to do for this one; the loop goes on.
+                Err(_) => return,
+            };
+            self.shared.stats.total_connections += 1;
+            if self.conns.len() >= self.shared.config.maxclients {
+                self.shared.stats.rejected_connections += 1;
+                let _ = self.reactor.send(&mut sock, errors::MAX_CLIENTS);
+                continue;
+            }
+            let entry = self.conns.vacant_entry();
+            let id = entry.key();
+            if self.reactor.register(&mut sock, id).is_err() {
+                continue;
+            }
+            sys::set_keepalive(R::raw_fd(&sock), self.shared.config.tcp_keepalive);
+            let state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
+            self.next_client_id += 1;
+            entry.insert(Conn::new(sock, state));
+            self.shared.connected_clients = self.conns.len();
+        }
+    }
+
+    fn on_readable(&mut self, id: usize) {
+        if !self.conns.contains(id) {
+            return; // closed earlier in this batch
+        }
+        self.read_and_process(id);
+    }
+
+    fn on_writable(&mut self, id: usize) {
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
+        if conn.has_output() {
+            self.flush(id);
+        }
+    }
+
+    /// Reads what the socket has (within the budget), runs the complete
+    /// commands (within the budget) and writes the replies.
+    fn read_and_process(&mut self, id: usize) {
+        let conn = &mut self.conns[id];
+        if conn.rbuf.is_empty() {
+            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
+        }
+        let mut budget = READ_BUDGET;
+        let mut more_to_read = false;
+        loop {
+            // A large bulk in progress reads straight to its full size.
+            let spare = conn.rbuf.spare_mut(READ_CHUNK);
+            let n = match self.reactor.recv(&mut conn.sock, spare) {
+                Ok(0) => {
+                    conn.dead = true;
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    conn.dead = true;
+                    break;
+                }
+            };
+            conn.rbuf.commit(n);
+            self.shared.stats.net_input_bytes += n as u64;
+            if n >= budget {
+                more_to_read = true;
+                break;
+            }
+            budget -= n;
+        }
+        if conn.rbuf.len() as u64 > self.shared.config.client_query_buffer_limit {
+            // Redis closes such a client without a reply.
+            conn.dead = true;
+        }
+        if conn.dead {
+            self.close(id);
+            return;
+        }
+        let more_cmds = self.process_input(id);
+        let conn = &mut self.conns[id];
+        if (more_cmds || more_to_read) && !conn.pending {
+            conn.pending = true;
+            self.pending.push(id);
+        }
+        self.finish_batch(id);
+    }
+
+    /// Runs complete commands from the connection's buffer. Returns true
+    /// if complete commands remain (the slice budget ran out).
+    fn process_input(&mut self, id: usize) -> bool {
+        let conn = &mut self.conns[id];
+        if conn.wbuf.is_empty() && conn.wpos == 0 {
+            std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
+        }
+        let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
+        let Conn {
+            rbuf,
+            parser,
+            wbuf,
+            state,
+            ..
+        } = conn;
+        let mut ran = 0;
+        let mut more = false;
+        while !state.close_after_reply {
+            if ran == COMMANDS_PER_SLICE {
+                more = !rbuf.is_empty();
+                break;
+            }
+            let data = rbuf.data_mut();
+            match parser.parse(data, max_bulk) {
+                Ok(Parsed::Command { consumed }) => {
+                    let args = Args::new(data, parser.args());
+                    state.last_interaction_ms = self.shared.now_ms;
+                    let mut ctx = Ctx {
+                        out: Reply::new(wbuf, state.proto),
+                        client: state,
+                        shared: &mut self.shared,
+                    };
+                    self.table.dispatch(&mut ctx, args);
+                    rbuf.consume(consumed);
+                    ran += 1;
+                }
+                Ok(Parsed::Skip { consumed }) => rbuf.consume(consumed),
+                Ok(Parsed::Incomplete { need }) => {
+                    if let Some(total) = need {
+                        rbuf.reserve_frame(total);
+                    }
+                    break;
+                }
+                Err(e) => {
+                    e.write_reply(wbuf);
+                    state.close_after_reply = true;
+                }
+            }
+        }
+        more
+    }
+
+    /// Writes the replies of a batch, then settles buffers and interest.
+    fn finish_batch(&mut self, id: usize) {
+        self.flush(id);
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
+        if conn.rbuf.is_empty() && self.spare_rbuf.capacity() == 0 {
+            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
+        }
+        conn.rbuf.shrink_if_idle(IDLE_BUFFER_KEEP);
+    }
+
+    /// Writes pending output; a short write registers for writability.
+    fn flush(&mut self, id: usize) {
+        let conn = &mut self.conns[id];
+        while conn.wpos < conn.wbuf.len() {
+            match self.reactor.send(&mut conn.sock, &conn.wbuf[conn.wpos..]) {
+                Ok(n) => {
+                    conn.wpos += n;
+                    self.shared.stats.net_output_bytes += n as u64;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.close(id);
+                    return;
+                }
+            }
+        }
+        let done = conn.wpos == conn.wbuf.len();
+        if done {
+            conn.wbuf.clear();
+            conn.wpos = 0;
+            if conn.state.close_after_reply {
+                self.close(id);
+                return;
+            }
+            if self.spare_wbuf.capacity() == 0 {
+                std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
+            } else if conn.wbuf.capacity() > IDLE_BUFFER_KEEP {
+                conn.wbuf = Vec::new();
+            }
+        }
+        if done == conn.want_write {
+            conn.want_write = !done;
+            if self.reactor.want_write(&mut conn.sock, id, !done).is_err() {
+                self.close(id);
+            }
+        }
+    }
+
+    fn run_pending(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for id in pending {
+            if let Some(conn) = self.conns.get_mut(id) {
+                conn.pending = false;
+                self.read_and_process(id);
+            }
+        }
+    }
+
+    fn close(&mut self, id: usize) {
+        if let Some(mut conn) = self.conns.try_remove(id) {
+            self.reactor.deregister(&mut conn.sock);
+            self.shared.connected_clients = self.conns.len();
+            // Keep a released buffer as the spare if there is none.
+            if self.spare_wbuf.capacity() == 0 {
+                conn.wbuf.clear();
+                self.spare_wbuf = conn.wbuf;
+            }
+        }
+    }
+
+    /// Periodic work, `hz` times a second: idle timeouts, the slow expiry
+    /// pass, table resizing, statistics.
+    fn cron(&mut self) {
+        let hz = self.shared.config.hz.max(1) as u64;
+        self.next_cron = Instant::now() + Duration::from_micros(1_000_000 / hz);
+        let now = self.shared.now_ms;
+        self.shared.stats.sample(now);
+        let timeout_ms = self.shared.config.timeout.saturating_mul(1000);
+        if timeout_ms > 0 {
+            let idle: Vec<usize> = self
+                .conns
+                .iter()
+                .filter(|(_, c)| now.saturating_sub(c.state.last_interaction_ms) > timeout_ms)
+                .map(|(id, _)| id)
+                .collect();
+            for id in idle {
+                self.close(id);
+            }
+        }
+        let until = Instant::now() + HOUSEKEEPING_BUDGET;
+        for db in &mut self.shared.dbs {
+            db.shrink_if_needed();
+            while db.is_rehashing() && db.rehash(REHASH_BATCH) {
+                if Instant::now() >= until {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Work done before the loop waits: a time-boxed expiry pass over the
+    /// databases with due keys.
+    fn before_sleep(&mut self) {
+        let until = Instant::now() + HOUSEKEEPING_BUDGET;
+        let now = self.shared.now_ms;
+        let mut backlog = false;
+        for db in &mut self.shared.dbs {
+            let (_, more) = db.active_expire(now, until);
+            backlog |= more;
+        }
+        self.expire_backlog = backlog;
+    }
+}
+
+/// A 40-hex-digit run id, as Redis's `run_id`, from the hasher's
+/// per-process random state.
+fn run_id() -> String {
+    let s = ahash::RandomState::new();
+    (0..5)
+        .map(|i| format!("{:016x}", s.hash_one(i as u64)))
+        .collect::<String>()[..40]
+        .to_string()
+}

@@ -1,0 +1,5 @@
+//! Small, dependency-free helpers whose byte-exact behaviour must match Redis.
+
+pub mod glob;
+pub mod longdouble;
+pub mod num;
