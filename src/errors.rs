@@ -12,7 +12,6 @@ pub const OVERFLOW: &[u8] = b"-ERR increment or decrement would overflow\r\n";
 pub const INCR_NAN_INF: &[u8] = b"-ERR increment would produce NaN or Infinity\r\n";
 pub const NO_SUCH_KEY: &[u8] = b"-ERR no such key\r\n";
 pub const DB_OUT_OF_RANGE: &[u8] = b"-ERR DB index is out of range\r\n";
-pub const INVALID_DB_INDEX: &[u8] = b"-ERR invalid DB index\r\n";
 pub const SAME_OBJECT: &[u8] = b"-ERR source and destination objects are the same\r\n";
 pub const STRING_TOO_LONG: &[u8] =
     b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";

@@ -203,6 +203,8 @@ impl<R: Reactor> Server<R> {
                 addrs[0]
             )
         })?;
+        // CONFIG GET port and INFO report the port actually bound.
+        config.port = port;
         sys::install_stop_handlers().map_err(|e| format!("cannot install signal handlers: {e}"))?;
         let mut shared = Shared {
             dbs: (0..config.databases).map(|_| Db::new()).collect(),

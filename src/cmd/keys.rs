@@ -265,7 +265,7 @@ pub fn dbsize(ctx: &mut Ctx, _args: Args) {
 
 /// SELECT index
 pub fn select(ctx: &mut Ctx, args: Args) {
-    if let Some(i) = db_index(ctx, args.get(1), errors::INVALID_DB_INDEX) {
+    if let Some(i) = db_index(ctx, args.get(1), errors::NOT_INTEGER) {
         ctx.client.db = i;
         ctx.out.ok();
     }

@@ -10,7 +10,7 @@
 //! holds the loop, and items still due in the old heap are popped from it
 //! as usual meanwhile.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item {
     pub when: u64,
     pub hash: u64,
@@ -52,14 +52,14 @@ impl ExpireHeap {
     /// The earliest item of both heaps.
     pub fn peek(&self) -> Option<Item> {
         match (self.heap.first(), self.old.first()) {
-            (Some(a), Some(b)) => Some(*a.min(b)),
+            (Some(a), Some(b)) => Some(if b.when < a.when { *b } else { *a }),
             (a, b) => a.or(b).copied(),
         }
     }
 
     pub fn pop(&mut self) -> Option<Item> {
         let from_old = match (self.heap.first(), self.old.first()) {
-            (Some(a), Some(b)) => b < a,
+            (Some(a), Some(b)) => b.when < a.when,
             (None, Some(_)) => true,
             _ => false,
         };
@@ -113,7 +113,7 @@ fn push(h: &mut Vec<Item>, item: Item) {
     let mut i = h.len() - 1;
     while i > 0 {
         let parent = (i - 1) / 2;
-        if h[parent] <= h[i] {
+        if h[parent].when <= h[i].when {
             break;
         }
         h.swap(parent, i);
@@ -136,8 +136,10 @@ fn pop(h: &mut Vec<Item>) -> Option<Item> {
             break;
         }
         let r = l + 1;
-        let c = if r < n && h[r] < h[l] { r } else { l };
-        if h[i] <= h[c] {
+        let c = if r < n && h[r].when < h[l].when { r } else { l };
+        // Only deadlines are compared: items sharing one (a bulk load with
+        // one TTL) then pop without sifting through the whole depth.
+        if h[i].when <= h[c].when {
             break;
         }
         h.swap(i, c);
