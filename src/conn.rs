@@ -123,6 +123,8 @@ pub struct Conn<S> {
     pub want_write: bool,
     /// Queued for more work next iteration (budget ran out).
     pub pending: bool,
+    /// The last slice ended with complete commands still buffered.
+    pub backlog: bool,
     /// The peer closed its side or an I/O error occurred.
     pub dead: bool,
 }
@@ -138,6 +140,7 @@ impl<S> Conn<S> {
             state,
             want_write: false,
             pending: false,
+            backlog: false,
             dead: false,
         }
     }

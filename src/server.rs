@@ -52,6 +52,10 @@ pub struct Stats {
     pub keyspace_misses: u64,
     pub net_input_bytes: u64,
     pub net_output_bytes: u64,
+    /// Longest loop iteration (event handling through before-sleep), in
+    /// µs: the longest any ready client could have waited on the server.
+    pub eventloop_max_us: u64,
+    pub eventloop_cycles: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
@@ -246,6 +250,7 @@ impl<R: Reactor> Server<R> {
             events.clear();
             self.reactor.poll(&mut events, timeout)?;
             self.shared.refresh_clock();
+            let busy_since = Instant::now();
             if sys::stop_requested() {
                 self.shared.shutdown = true;
             }
@@ -261,6 +266,11 @@ impl<R: Reactor> Server<R> {
                 self.cron();
             }
             self.before_sleep();
+            let stats = &mut self.shared.stats;
+            stats.eventloop_cycles += 1;
+            stats.eventloop_max_us = stats
+                .eventloop_max_us
+                .max(busy_since.elapsed().as_micros() as u64);
             if self.shared.shutdown {
                 return Ok(());
             }
@@ -319,8 +329,11 @@ impl<R: Reactor> Server<R> {
             std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
         }
         let mut budget = READ_BUDGET;
-        let mut more_to_read = false;
-        loop {
+        // With a backlog of complete commands already buffered, reading
+        // more would only grow the buffer (and the cost of compacting it)
+        // without bound; TCP flow control holds the sender meanwhile.
+        let mut more_to_read = conn.backlog && conn.rbuf.len() >= READ_BUDGET;
+        while !more_to_read {
             // A large bulk in progress reads straight to its full size.
             let spare = conn.rbuf.spare_mut(READ_CHUNK);
             let n = match self.reactor.recv(&mut conn.sock, spare) {
@@ -354,6 +367,7 @@ impl<R: Reactor> Server<R> {
         }
         let more_cmds = self.process_input(id);
         let conn = &mut self.conns[id];
+        conn.backlog = more_cmds;
         if (more_cmds || more_to_read) && !conn.pending {
             conn.pending = true;
             self.pending.push(id);

@@ -482,6 +482,8 @@ fn info_section(ctx: &Ctx, name: &str, t: &mut String) {
             line!("pubsub_channels:0");
             line!("pubsub_patterns:0");
             line!("lazyfree_pending_objects:{}", sh.lazyfree.pending());
+            line!("eventloop_cycles:{}", st.eventloop_cycles);
+            line!("eventloop_duration_max_usec:{}", st.eventloop_max_us);
         }
         "replication" => {
             line!("# Replication");

@@ -41,11 +41,10 @@ impl<V> Table<V> {
     }
 
     fn with_size(size: usize) -> Self {
-        let mut buckets = Vec::new();
-        // `None` is the null pointer, so this is a zeroed allocation the
-        // kernel maps lazily: no pass over the array.
-        buckets.resize_with(size, || None);
-        Table { buckets, used: 0 }
+        Table {
+            buckets: zeroed_buckets(size),
+            used: 0,
+        }
     }
 
     fn mask(&self) -> usize {
@@ -53,8 +52,33 @@ impl<V> Table<V> {
     }
 }
 
+/// A bucket array of `size` empty links, allocated zeroed: a large
+/// zeroed allocation is mapped lazily by the kernel, so creating the next
+/// table of a ten-million-key dict costs no pass over 128 MB (writing
+/// `None` into each slot would, and would hold the loop for tens of ms).
+#[allow(unsafe_code)]
+fn zeroed_buckets<V>(size: usize) -> Vec<Link<V>> {
+    let zeroed = std::mem::ManuallyDrop::new(vec![0usize; size]);
+    let (ptr, len, cap) = (
+        zeroed.as_ptr() as *mut Link<V>,
+        zeroed.len(),
+        zeroed.capacity(),
+    );
+    // SAFETY: `Option<Box<T>>` is guaranteed to have the size and alignment
+    // of a pointer (= usize) with `None` represented as all-zero bytes
+    // (std::option, "Representation"), so the zeroed usize buffer is a
+    // valid buffer of `len` `None`s with the same layout, and ownership
+    // moves to the new Vec (the old one is never dropped).
+    unsafe { Vec::from_raw_parts(ptr, len, cap) }
+}
+
 impl<V> Drop for Table<V> {
     fn drop(&mut self) {
+        // A table emptied by a finished rehash holds no nodes: skip the
+        // pass over its buckets, which at millions of buckets is a stall.
+        if self.used == 0 {
+            return;
+        }
         // Unlink chains iteratively: the default drop of a long chain recurses.
         for b in self.buckets.iter_mut() {
             let mut cur = b.take();
