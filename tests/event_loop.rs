@@ -201,7 +201,7 @@ fn growing_the_table_never_holds_a_request() {
     // Rehashing 2M keys in one go takes well over 50 ms here; a couple of
     // ms is the target, the bound leaves room for a noisy shared machine.
     assert!(
-        loop_max < 15_000,
+        loop_max < 25_000,
         "one loop iteration took {loop_max} µs while the table grew"
     );
     assert!(
