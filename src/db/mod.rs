@@ -182,6 +182,11 @@ impl Db {
             return;
         };
         let old = std::mem::replace(&mut slot.expire_at, when);
+        if old == when {
+            // Its heap item is still live: a second one would never be
+            // compacted away (both would look live).
+            return;
+        }
         if old != 0 {
             self.forget_deadline(old);
         }
@@ -368,6 +373,17 @@ mod tests {
         let (removed, _) = db.active_expire(2_000_000, far());
         assert_eq!(removed, 100);
         assert!(db.is_empty());
+    }
+
+    #[test]
+    fn same_deadline_again_adds_no_heap_item() {
+        let mut db = Db::new();
+        for _ in 0..10 {
+            db.set(b"k", v("x"), Ttl::At(5000), 0);
+        }
+        assert_eq!(db.heap_len(), 1);
+        assert_eq!(db.expires(), 1);
+        assert_eq!(db.avg_ttl(0), 5000);
     }
 
     #[test]
