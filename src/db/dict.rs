@@ -89,6 +89,13 @@ impl<V> Drop for Table<V> {
     }
 }
 
+/// What [`Dict::lookup_or_evict`] found.
+pub enum Lookup<'a, V> {
+    Absent,
+    Live(&'a mut V),
+    Evicted(Key, V),
+}
+
 pub struct Dict<V> {
     /// `t[0]` is the main table; `t[1]` is the target of a rehash in progress.
     t: [Table<V>; 2],
@@ -164,6 +171,42 @@ impl<V> Dict<V> {
     pub fn get_hashed_mut(&mut self, h: u64, key: &[u8]) -> Option<&mut V> {
         self.rehash_step();
         self.node_mut(h, key).map(|n| &mut n.val)
+    }
+
+    /// One pass over `key`'s chain: the live value, or — when `evict`
+    /// says the value must go (an expired key) — the entry unlinked.
+    pub fn lookup_or_evict(
+        &mut self,
+        h: u64,
+        key: &[u8],
+        evict: impl Fn(&V) -> bool,
+    ) -> Lookup<'_, V> {
+        self.rehash_step();
+        let rehashing = self.rehash_idx.is_some();
+        for (i, t) in self.t.iter_mut().enumerate() {
+            if i == 1 && !rehashing || t.buckets.is_empty() {
+                continue;
+            }
+            let idx = h as usize & t.mask();
+            let mut link = &mut t.buckets[idx];
+            loop {
+                match link {
+                    None => break,
+                    Some(n) if n.key.as_bytes() == key => {
+                        if evict(&n.val) {
+                            let mut node = link.take().expect("matched Some");
+                            *link = node.next.take();
+                            t.used -= 1;
+                            let Node { key, val, .. } = *node;
+                            return Lookup::Evicted(key, val);
+                        }
+                        return Lookup::Live(&mut link.as_mut().expect("matched Some").val);
+                    }
+                    Some(n) => link = &mut n.next,
+                }
+            }
+        }
+        Lookup::Absent
     }
 
     fn node_mut(&mut self, h: u64, key: &[u8]) -> Option<&mut Node<V>> {

@@ -76,17 +76,26 @@ impl Db {
 
     /// The live entry under `key`, deleting it first if it has expired.
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<&mut Slot> {
-        let h = self.dict.hash(key);
-        match self.dict.get_hashed(h, key) {
-            None => return None,
-            Some(s) if s.is_expired(now) => {
-                self.remove_hashed(h, key);
-                self.expired += 1;
-                return None;
+        // Borrowed field by field: the returned slot borrows only `dict`.
+        let Db {
+            dict,
+            expires,
+            deadline_sum,
+            expired,
+            ..
+        } = self;
+        let h = dict.hash(key);
+        match dict.lookup_or_evict(h, key, |s| s.is_expired(now)) {
+            dict::Lookup::Live(slot) => Some(slot),
+            dict::Lookup::Absent => None,
+            dict::Lookup::Evicted(_, slot) => {
+                // Only an expired entry, hence one with a deadline, is evicted.
+                *expires -= 1;
+                *deadline_sum -= slot.expire_at as u128;
+                *expired += 1;
+                None
             }
-            Some(_) => {}
         }
-        self.dict.get_hashed_mut(h, key)
     }
 
     /// Read-only variant for commands that must not delete (none yet need
