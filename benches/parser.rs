@@ -5,7 +5,7 @@
 //!   does (the next parse starts just past the bytes consumed).
 //! * `bulk_1mib/pieces_16k` versus `bulk_1mib/one_piece`: one `SET key
 //!   <1 MiB>` frame delivered through a `ReadBuf` in 16 KiB pieces (append,
-//!   parse, `reserve_frame` on `Incomplete { need: Some(_) }`, repeat) or in
+//!   parse, repeat; the buffer grows as bytes arrive, as in the server) or in
 //!   one piece. Both reuse the same `ReadBuf` across iterations, so both
 //!   time the copy into the buffer plus parsing; if the parser rescanned the
 //!   bulk on every piece, `pieces_16k` would be many times slower than
@@ -95,8 +95,7 @@ fn feed(parser: &mut Parser, rb: &mut ReadBuf, frame: &[u8], piece: usize) -> us
                 rb.consume(consumed);
                 return calls;
             }
-            Parsed::Incomplete { need: Some(total) } => rb.reserve_frame(total),
-            Parsed::Incomplete { need: None } => {}
+            Parsed::Incomplete { .. } => {}
             Parsed::Skip { .. } => unreachable!(),
         }
     }

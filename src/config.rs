@@ -23,6 +23,9 @@ pub struct Config {
     /// does not persist.
     pub save: String,
     pub appendonly: bool,
+    /// Who may run DEBUG: Redis's `no` (default), `yes` or `local`
+    /// (loopback clients only).
+    pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
 }
@@ -41,9 +44,17 @@ impl Default for Config {
             client_query_buffer_limit: 1024 * 1024 * 1024,
             save: String::new(),
             appendonly: false,
+            enable_debug_command: DebugAccess::No,
             config_file: None,
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebugAccess {
+    No,
+    Yes,
+    Local,
 }
 
 /// Smallest accepted `proto-max-bulk-len` and `client-query-buffer-limit`
@@ -111,7 +122,7 @@ const DIRECTIVES: &[Directive] = &[
         name: "maxclients",
         get: |c| c.maxclients.to_string(),
         set: |c, a| {
-            c.maxclients = int(one(a)?, 1, i64::MAX)? as usize;
+            c.maxclients = int(one(a)?, 1, u32::MAX as i64)? as usize;
             Ok(())
         },
         mutable: true,
@@ -120,7 +131,7 @@ const DIRECTIVES: &[Directive] = &[
         name: "timeout",
         get: |c| c.timeout.to_string(),
         set: |c, a| {
-            c.timeout = int(one(a)?, 0, i64::MAX)? as u64;
+            c.timeout = int(one(a)?, 0, i32::MAX as i64)? as u64;
             Ok(())
         },
         mutable: true,
@@ -165,6 +176,27 @@ const DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         mutable: true,
+    },
+    Directive {
+        name: "enable-debug-command",
+        get: |c| {
+            match c.enable_debug_command {
+                DebugAccess::No => "no",
+                DebugAccess::Yes => "yes",
+                DebugAccess::Local => "local",
+            }
+            .into()
+        },
+        set: |c, a| {
+            c.enable_debug_command = match one(a)?.to_ascii_lowercase().as_str() {
+                "no" => DebugAccess::No,
+                "yes" => DebugAccess::Yes,
+                "local" => DebugAccess::Local,
+                _ => return Err("argument(s) must be one of the following: no, yes, local".into()),
+            };
+            Ok(())
+        },
+        mutable: false,
     },
     Directive {
         name: "appendonly",
@@ -219,6 +251,7 @@ fn memory(s: &str, min: u64) -> Result<u64, String> {
         .map_err(|_| "argument must be a memory value".to_string())?;
     let v = v
         .checked_mul(mul)
+        .filter(|&v| v <= i64::MAX as u64)
         .ok_or_else(|| "argument must be a memory value".to_string())?;
     if v < min {
         return Err(format!(

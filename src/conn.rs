@@ -61,15 +61,6 @@ impl ReadBuf {
         self.end += n;
     }
 
-    /// Makes sure a frame of `total` bytes that starts at the front of the
-    /// data fits without further growth (a large bulk being received).
-    pub fn reserve_frame(&mut self, total: usize) {
-        if total > self.len() {
-            let want = total - self.len();
-            self.spare_mut(want);
-        }
-    }
-
     /// Releases a large allocation once it holds nothing.
     pub fn shrink_if_idle(&mut self, keep: usize) {
         if self.is_empty() && self.buf.len() > keep {
@@ -125,6 +116,8 @@ pub struct Conn<S> {
     pub pending: bool,
     /// The last slice ended with complete commands still buffered.
     pub backlog: bool,
+    /// The peer shut its sending side: finish what it sent, then close.
+    pub peer_closed: bool,
     /// The peer closed its side or an I/O error occurred.
     pub dead: bool,
 }
@@ -141,6 +134,7 @@ impl<S> Conn<S> {
             want_write: false,
             pending: false,
             backlog: false,
+            peer_closed: false,
             dead: false,
         }
     }
@@ -167,7 +161,7 @@ mod tests {
         assert_eq!(b.data_mut(), b"cd", "data survives compaction and growth");
         b.consume(2);
         assert!(b.is_empty());
-        b.reserve_frame(100_000);
+        b.spare_mut(100_000);
         assert!(b.capacity() >= 100_000);
         b.shrink_if_idle(1024);
         assert_eq!(b.capacity(), 0);

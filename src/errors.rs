@@ -24,6 +24,56 @@ pub const EXPIRE_OPTS_NX: &[u8] =
 pub const EXPIRE_OPTS_GT_LT: &[u8] =
     b"-ERR GT and LT options at the same time are not compatible\r\n";
 
+pub const DECR_OVERFLOW: &[u8] = b"-ERR decrement would overflow\r\n";
+pub const LCS_NOT_STRINGS: &[u8] = b"-ERR The specified keys must contain string values\r\n";
+pub const LCS_IDX_AND_LEN: &[u8] =
+    b"-ERR If you want both the length and indexes, please just use IDX.\r\n";
+pub const LCS_TOO_BIG: &[u8] =
+    b"-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n";
+pub const INVALID_FIRST_DB: &[u8] = b"-ERR invalid first DB index\r\n";
+pub const INVALID_SECOND_DB: &[u8] = b"-ERR invalid second DB index\r\n";
+pub const NOT_INT32: &[u8] =
+    b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
+pub const NOT_POSITIVE: &[u8] = b"-ERR value is out of range, must be positive\r\n";
+pub const CLIENT_NAME_CHARS: &[u8] =
+    b"-ERR Client names cannot contain spaces, newlines or special characters.\r\n";
+pub const NO_SHUTDOWN: &[u8] = b"-ERR No shutdown in progress.\r\n";
+pub const DEBUG_NOT_ALLOWED: &[u8] = b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
+
+/// `-ERR Unsupported option <opt>` (EXPIRE family).
+pub fn unsupported_option(out: &mut Reply, opt: &[u8]) {
+    let mut msg = b"ERR Unsupported option ".to_vec();
+    msg.extend_from_slice(opt);
+    out.error(&msg);
+}
+
+/// `-ERR Unrecognized option '<opt>'` (CLIENT SETINFO).
+pub fn unrecognized_option(out: &mut Reply, opt: &[u8]) {
+    let mut msg = b"ERR Unrecognized option '".to_vec();
+    msg.extend_from_slice(opt);
+    msg.push(b'\'');
+    out.error(&msg);
+}
+
+/// `-ERR <attr> cannot contain spaces, newlines or special characters.`
+pub fn bad_client_attr(out: &mut Reply, attr: &str) {
+    let mut msg = b"ERR ".to_vec();
+    msg.extend_from_slice(attr.as_bytes());
+    msg.extend_from_slice(b" cannot contain spaces, newlines or special characters.");
+    out.error(&msg);
+}
+
+/// `-ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
+/// <CMD> HELP.` — for commands whose subcommands are not table rows (DEBUG).
+pub fn subcommand_syntax(out: &mut Reply, cmd: &str, sub: &[u8]) {
+    let mut msg = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+    msg.extend_from_slice(&sub[..sub.len().min(128)]);
+    msg.extend_from_slice(b"'. Try ");
+    msg.extend_from_slice(cmd.as_bytes());
+    msg.extend_from_slice(b" HELP.");
+    out.error(&msg);
+}
+
 /// `-ERR unknown command '<name>', with args beginning with: '<a1>' ...`:
 /// arguments are listed while the list is shorter than 128 bytes, each cut
 /// to what still fits, as Redis does.

@@ -135,6 +135,8 @@ pub struct Server<R: Reactor> {
     next_cron: Instant,
     /// Expiry or heap compaction left due work for the next iteration.
     expire_backlog: bool,
+    /// An accept failed (e.g. out of descriptors): retry from the cron.
+    accept_retry: bool,
 }
 
 /// Prints where the server listens and runs it until SHUTDOWN or a signal.
@@ -236,6 +238,7 @@ impl<R: Reactor> Server<R> {
             next_client_id: 1,
             next_cron: Instant::now(),
             expire_backlog: false,
+            accept_retry: false,
         })
     }
 
@@ -282,9 +285,20 @@ impl<R: Reactor> Server<R> {
             let (mut sock, addr) = match self.reactor.accept(n) {
                 Ok(Some(pair)) => pair,
                 Ok(None) => return,
-                // Out of descriptors or a connection reset while queued:
-                // nothing to do for this one; the loop goes on.
-                Err(_) => return,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::ConnectionAborted | ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue;
+                }
+                // Out of descriptors: the listener is edge-triggered, so
+                // the cron retries rather than leaving queued peers waiting.
+                Err(_) => {
+                    self.accept_retry = true;
+                    return;
+                }
             };
             self.shared.stats.total_connections += 1;
             if self.conns.len() >= self.shared.config.maxclients {
@@ -338,7 +352,9 @@ impl<R: Reactor> Server<R> {
             let spare = conn.rbuf.spare_mut(READ_CHUNK);
             let n = match self.reactor.recv(&mut conn.sock, spare) {
                 Ok(0) => {
-                    conn.dead = true;
+                    // The peer will send nothing more, but what it sent
+                    // before closing still runs and gets its replies.
+                    conn.peer_closed = true;
                     break;
                 }
                 Ok(n) => n,
@@ -368,6 +384,9 @@ impl<R: Reactor> Server<R> {
         let more_cmds = self.process_input(id);
         let conn = &mut self.conns[id];
         conn.backlog = more_cmds;
+        if conn.peer_closed && !more_cmds {
+            conn.state.close_after_reply = true;
+        }
         if (more_cmds || more_to_read) && !conn.pending {
             conn.pending = true;
             self.pending.push(id);
@@ -412,12 +431,11 @@ impl<R: Reactor> Server<R> {
                     ran += 1;
                 }
                 Ok(Parsed::Skip { consumed }) => rbuf.consume(consumed),
-                Ok(Parsed::Incomplete { need }) => {
-                    if let Some(total) = need {
-                        rbuf.reserve_frame(total);
-                    }
-                    break;
-                }
+                // The buffer grows as bytes arrive (doubling), never ahead
+                // of them: a bare `$500000000` header must not commit
+                // memory. The parser keeps the length it read, so a large
+                // bulk is not rescanned meanwhile.
+                Ok(Parsed::Incomplete { .. }) => break,
                 Err(e) => {
                     e.write_reply(wbuf);
                     state.close_after_reply = true;
@@ -507,6 +525,11 @@ impl<R: Reactor> Server<R> {
         self.next_cron = Instant::now() + Duration::from_micros(1_000_000 / hz);
         let now = self.shared.now_ms;
         self.shared.stats.sample(now);
+        if std::mem::take(&mut self.accept_retry) {
+            for n in 0..self.reactor.local_addrs().len() {
+                self.accept(n);
+            }
+        }
         let timeout_ms = self.shared.config.timeout.saturating_mul(1000);
         if timeout_ms > 0 {
             let idle: Vec<usize> = self

@@ -548,3 +548,36 @@ fn flushall_clears_every_db() {
     }
     assert_eq!(cmd(&mut c, &["FLUSHALL", "foo"]), SYNTAX);
 }
+
+#[test]
+fn db_index_32_bit_and_order_of_errors() {
+    let (_s, mut c) = conn();
+    let range32 = b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
+    assert_eq!(cmd(&mut c, &["SELECT", "99999999999"]), range32.to_vec());
+    assert_eq!(cmd(&mut c, &["SET", "k", "v"]), OK);
+    assert_eq!(cmd(&mut c, &["MOVE", "k", "99999999999"]), range32.to_vec());
+    assert_eq!(
+        cmd(&mut c, &["COPY", "k", "k2", "DB", "4294967296"]),
+        range32.to_vec()
+    );
+    assert_eq!(cmd(&mut c, &["COPY", "k", "k2", "DB", "16"]), DB_RANGE);
+    assert_eq!(
+        cmd(&mut c, &["SWAPDB", "100", "abc"]),
+        b"-ERR invalid second DB index\r\n"
+    );
+}
+
+#[test]
+fn scan_cursor_parses_as_strtoull() {
+    let (_s, mut c) = conn();
+    assert_eq!(cmd(&mut c, &["SET", "k", "v"]), OK);
+    let r = call(&mut c, &["SCAN", ""]).array();
+    assert_eq!(r[0].bulk().unwrap(), b"0");
+    assert_eq!(r[1].strings(), vec!["k"]);
+    assert_eq!(call(&mut c, &["SCAN", "-1"]).array().len(), 2);
+    assert_eq!(cmd(&mut c, &["SCAN", " 1"]), b"-ERR invalid cursor\r\n");
+    assert_eq!(
+        cmd(&mut c, &["SCAN", "18446744073709551616"]),
+        b"-ERR invalid cursor\r\n"
+    );
+}

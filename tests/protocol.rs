@@ -375,3 +375,51 @@ fn ferrite_only_512mb_bulk_value() {
     writer.join().unwrap();
     assert_eq!(cmd(&mut c, &["STRLEN", "big"]), b":536870912\r\n");
 }
+
+#[test]
+fn commands_sent_before_a_half_close_still_run_and_reply() {
+    let srv = Server::start();
+    let mut c = srv.raw();
+    c.write_all(b"SET half closed\r\nGET half\r\n").unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut got = Vec::new();
+    c.read_to_end(&mut got).unwrap();
+    assert_eq!(got, b"+OK\r\n$6\r\nclosed\r\n");
+    let mut other = srv.raw();
+    assert_eq!(cmd(&mut other, &["GET", "half"]), b"$6\r\nclosed\r\n");
+}
+
+#[test]
+fn a_huge_bulk_header_alone_commits_no_memory() {
+    if skip_if_redis("a_huge_bulk_header_alone_commits_no_memory") {
+        return;
+    }
+    let srv = Server::start();
+    let mut admin = srv.raw();
+    let rss = |c: &mut TcpStream| -> u64 {
+        info_field(&info(c, "memory"), "used_memory_rss")
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let before = rss(&mut admin);
+    let mut attackers = Vec::new();
+    for _ in 0..4 {
+        let mut a = srv.raw();
+        a.write_all(b"*2\r\n$3\r\nGET\r\n$500000000\r\n").unwrap();
+        attackers.push(a);
+    }
+    // Every header has been read once a PING behind them is answered.
+    let t = std::time::Instant::now();
+    assert_eq!(cmd(&mut admin, &["PING"]), PONG);
+    let after = rss(&mut admin);
+    assert!(
+        after < before + 64 * 1024 * 1024,
+        "four 500 MB headers grew RSS from {before} to {after}"
+    );
+    assert!(
+        t.elapsed() < Duration::from_millis(100),
+        "PING waited {:?}",
+        t.elapsed()
+    );
+}

@@ -549,3 +549,59 @@ fn quit_ignores_extra_arguments() {
     assert_eq!(read_reply_bytes(&mut c), OK);
     expect_closed(&mut c);
 }
+
+#[test]
+fn debug_is_refused_unless_enabled() {
+    let srv = Server::start_with(&["--enable-debug-command", "no"]);
+    let mut c = srv.raw();
+    assert_eq!(
+        cmd(&mut c, &["DEBUG", "SLEEP", "0"]),
+        b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n".to_vec()
+    );
+}
+
+#[test]
+fn debug_edge_cases() {
+    let (_s, mut c) = conn();
+    assert_eq!(cmd(&mut c, &["DEBUG", "SLEEP", "abc"]), OK);
+    assert_eq!(
+        cmd(&mut c, &["DEBUG", "foo"]),
+        b"-ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.\r\n"
+            .to_vec()
+    );
+    assert_eq!(cmd(&mut c, &["DEBUG", "POPULATE", "2", "z", "0"]), OK);
+    assert_eq!(cmd(&mut c, &["GET", "z:1"]), b"$7\r\nvalue:1\r\n");
+}
+
+#[test]
+fn shutdown_option_errors() {
+    let (_s, mut c) = conn();
+    assert_eq!(
+        cmd(&mut c, &["SHUTDOWN", "NOSAVE", "SAVE"]),
+        b"-ERR syntax error\r\n"
+    );
+    assert_eq!(
+        cmd(&mut c, &["SHUTDOWN", "ABORT"]),
+        b"-ERR No shutdown in progress.\r\n"
+    );
+    assert_eq!(cmd(&mut c, &["PING"]), b"+PONG\r\n");
+}
+
+#[test]
+fn config_resetstat_clears_expired_keys_and_ttl_counts_hits() {
+    let (_s, mut c) = conn();
+    assert_eq!(cmd(&mut c, &["SET", "gone", "1", "PX", "1"]), OK);
+    assert!(poll_until(std::time::Duration::from_secs(2), || {
+        info_field(&info(&mut c, "stats"), "expired_keys").as_deref() == Some("1")
+    }));
+    assert_eq!(cmd(&mut c, &["CONFIG", "RESETSTAT"]), OK);
+    let stats = info(&mut c, "stats");
+    assert_eq!(info_field(&stats, "expired_keys").as_deref(), Some("0"));
+    assert_eq!(info_field(&stats, "keyspace_hits").as_deref(), Some("0"));
+    assert_eq!(cmd(&mut c, &["SET", "k", "v"]), OK);
+    assert_eq!(cmd(&mut c, &["TTL", "k"]), b":-1\r\n");
+    assert_eq!(cmd(&mut c, &["TYPE", "nokey"]), b"+none\r\n");
+    let stats = info(&mut c, "stats");
+    assert_eq!(info_field(&stats, "keyspace_hits").as_deref(), Some("1"));
+    assert_eq!(info_field(&stats, "keyspace_misses").as_deref(), Some("1"));
+}

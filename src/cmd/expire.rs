@@ -1,6 +1,6 @@
 //! Expiry commands: the EXPIRE family, TTL and its variants, PERSIST.
 
-use super::{Ctx, int_arg, is};
+use super::{Ctx, int_arg, is, lookup_read};
 use crate::errors;
 use crate::resp::Args;
 
@@ -25,9 +25,7 @@ fn parse_cond(ctx: &mut Ctx, args: &Args) -> Option<Cond> {
         } else if is(a, "lt") {
             c.lt = true;
         } else {
-            let mut msg = b"ERR Unsupported option ".to_vec();
-            msg.extend_from_slice(a);
-            ctx.out.error(&msg);
+            errors::unsupported_option(&mut ctx.out, a);
             return None;
         }
     }
@@ -109,8 +107,8 @@ pub fn pexpireat(ctx: &mut Ctx, args: Args) {
 /// The shared body of TTL, PTTL, EXPIRETIME and PEXPIRETIME: -2 for a
 /// missing key, -1 without a deadline.
 fn ttl_generic(ctx: &mut Ctx, args: Args, ms: bool, absolute: bool) {
-    let now = ctx.now();
-    let reply = match ctx.db().lookup(args.get(1), now) {
+    let (out, db, stats, now) = ctx.split();
+    let reply = match lookup_read(db, stats, args.get(1), now) {
         None => -2,
         Some(slot) => match slot.expire_at() {
             None => -1,
@@ -124,7 +122,7 @@ fn ttl_generic(ctx: &mut Ctx, args: Args, ms: bool, absolute: bool) {
             }
         },
     };
-    ctx.out.int(reply);
+    out.int(reply);
 }
 
 /// TTL key

@@ -39,13 +39,11 @@ pub fn touch(ctx: &mut Ctx, args: Args) {
 
 /// TYPE key
 pub fn type_(ctx: &mut Ctx, args: Args) {
-    let now = ctx.now();
-    let t = ctx
-        .db()
-        .lookup(args.get(1), now)
+    let (out, db, stats, now) = ctx.split();
+    let t = lookup_read(db, stats, args.get(1), now)
         .map(|s| s.value.type_name())
         .unwrap_or("none");
-    ctx.out.simple(t.as_bytes());
+    out.simple(t.as_bytes());
 }
 
 /// RENAME key newkey
@@ -80,19 +78,33 @@ fn rename_generic(ctx: &mut Ctx, args: Args, nx: bool) {
     if nx { ctx.out.int(1) } else { ctx.out.ok() }
 }
 
-/// Parses a database index as Redis's `getIntFromObjectOrReply` (a
-/// 32-bit integer) and checks its range. `not_int` is the error for a
-/// non-integer.
-fn db_index(ctx: &mut Ctx, a: &[u8], not_int: &[u8]) -> Option<usize> {
-    let Some(i) = parse_i64(a).filter(|&i| i32::try_from(i).is_ok()) else {
+/// Parses a 32-bit integer argument as Redis's `getIntFromObjectOrReply`:
+/// `not_int` for a non-integer, Redis's range error beyond 32 bits.
+fn int32_arg(ctx: &mut Ctx, a: &[u8], not_int: &[u8]) -> Option<i64> {
+    let Some(i) = parse_i64(a) else {
         ctx.out.raw(not_int);
         return None;
     };
+    if i32::try_from(i).is_err() {
+        ctx.out.raw(errors::NOT_INT32);
+        return None;
+    }
+    Some(i)
+}
+
+/// Checks a database index against the configured count.
+fn db_in_range(ctx: &mut Ctx, i: i64) -> Option<usize> {
     if i < 0 || i as usize >= ctx.shared.dbs.len() {
         ctx.out.raw(errors::DB_OUT_OF_RANGE);
         return None;
     }
     Some(i as usize)
+}
+
+/// A database index argument: 32-bit, then in range.
+fn db_index(ctx: &mut Ctx, a: &[u8], not_int: &[u8]) -> Option<usize> {
+    let i = int32_arg(ctx, a, not_int)?;
+    db_in_range(ctx, i)
 }
 
 /// COPY source destination [DB destination-db] [REPLACE]
@@ -106,13 +118,10 @@ pub fn copy(ctx: &mut Ctx, args: Args) {
         if is(a, "replace") {
             replace = true;
         } else if is(a, "db") && j + 1 < args.len() {
-            let Some(v) = int_arg(&mut ctx.out, args.get(j + 1)) else {
+            let Some(d) = db_index(ctx, args.get(j + 1), errors::NOT_INTEGER) else {
                 return;
             };
-            if v < 0 || v as u64 >= ctx.shared.dbs.len() as u64 {
-                return ctx.out.raw(errors::DB_OUT_OF_RANGE);
-            }
-            dst_db = v as usize;
+            dst_db = d;
             j += 1;
         } else {
             return ctx.out.raw(errors::SYNTAX);
@@ -194,10 +203,7 @@ pub fn keys(ctx: &mut Ctx, args: Args) {
 
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 pub fn scan(ctx: &mut Ctx, args: Args) {
-    let Some(mut cursor) = std::str::from_utf8(args.get(1))
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-    else {
+    let Some(mut cursor) = parse_cursor(args.get(1)) else {
         return ctx.out.raw(errors::INVALID_CURSOR);
     };
     let mut pattern: Option<&[u8]> = None;
@@ -257,6 +263,28 @@ pub fn scan(ctx: &mut Ctx, args: Args) {
     }
 }
 
+/// A SCAN cursor as C's `strtoull`, which Redis uses: empty is 0, an
+/// optional sign (`-1` wraps to 2^64-1), no leading space, no trailing
+/// bytes, no overflow.
+fn parse_cursor(a: &[u8]) -> Option<u64> {
+    let (neg, digits) = match a.first() {
+        Some(b'-') => (true, &a[1..]),
+        Some(b'+') => (false, &a[1..]),
+        _ => (false, a),
+    };
+    if digits.is_empty() {
+        return a.is_empty().then_some(0);
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
 /// DBSIZE
 pub fn dbsize(ctx: &mut Ctx, _args: Args) {
     let n = ctx.db().len();
@@ -273,10 +301,14 @@ pub fn select(ctx: &mut Ctx, args: Args) {
 
 /// SWAPDB index1 index2
 pub fn swapdb(ctx: &mut Ctx, args: Args) {
-    let Some(a) = db_index(ctx, args.get(1), b"-ERR invalid first DB index\r\n") else {
+    // Both indexes are parsed before either is range-checked, as Redis.
+    let Some(a) = int32_arg(ctx, args.get(1), errors::INVALID_FIRST_DB) else {
         return;
     };
-    let Some(b) = db_index(ctx, args.get(2), b"-ERR invalid second DB index\r\n") else {
+    let Some(b) = int32_arg(ctx, args.get(2), errors::INVALID_SECOND_DB) else {
+        return;
+    };
+    let (Some(a), Some(b)) = (db_in_range(ctx, a), db_in_range(ctx, b)) else {
         return;
     };
     ctx.shared.dbs.swap(a, b);

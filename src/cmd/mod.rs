@@ -51,6 +51,8 @@ pub mod flags {
     pub const STALE: u32 = 1 << 6;
     pub const FAST: u32 = 1 << 7;
     pub const NOAUTH: u32 = 1 << 8;
+    /// Refused unless `enable-debug-command` allows the client (DEBUG).
+    pub const PROTECTED: u32 = 1 << 9;
 }
 
 pub struct Command {
@@ -82,6 +84,7 @@ macro_rules! row {
 
 use flags::*;
 
+#[rustfmt::skip]
 pub static COMMANDS: &[Command] = &[
     // strings
     row!("get", 2, READONLY | FAST, 1, 1, 1, string::get),
@@ -104,15 +107,7 @@ pub static COMMANDS: &[Command] = &[
     row!("decr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, string::decr),
     row!("incrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::incrby),
     row!("decrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::decrby),
-    row!(
-        "incrbyfloat",
-        3,
-        WRITE | DENYOOM | FAST,
-        1,
-        1,
-        1,
-        string::incrbyfloat
-    ),
+    row!("incrbyfloat", 3, WRITE | DENYOOM | FAST, 1, 1, 1, string::incrbyfloat),
     row!("lcs", -3, READONLY, 1, 2, 1, string::lcs),
     // keys
     row!("del", -2, WRITE, 1, -1, 1, keys::del),
@@ -139,75 +134,19 @@ pub static COMMANDS: &[Command] = &[
     row!("pexpireat", -3, WRITE | FAST, 1, 1, 1, expire::pexpireat),
     row!("ttl", 2, READONLY | FAST, 1, 1, 1, expire::ttl),
     row!("pttl", 2, READONLY | FAST, 1, 1, 1, expire::pttl),
-    row!(
-        "expiretime",
-        2,
-        READONLY | FAST,
-        1,
-        1,
-        1,
-        expire::expiretime
-    ),
-    row!(
-        "pexpiretime",
-        2,
-        READONLY | FAST,
-        1,
-        1,
-        1,
-        expire::pexpiretime
-    ),
+    row!("expiretime", 2, READONLY | FAST, 1, 1, 1, expire::expiretime),
+    row!("pexpiretime", 2, READONLY | FAST, 1, 1, 1, expire::pexpiretime),
     row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
     // server and connection
     row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
     row!("echo", 2, FAST, 0, 0, 0, server::echo),
-    row!(
-        "quit",
-        -1,
-        FAST | NOAUTH | LOADING | STALE,
-        0,
-        0,
-        0,
-        server::quit
-    ),
+    row!("quit", -1, FAST | NOAUTH | LOADING | STALE, 0, 0, 0, server::quit),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
-    row!(
-        "config",
-        -2,
-        ADMIN | NOSCRIPT | LOADING | STALE,
-        0,
-        0,
-        0,
-        server::config
-    ),
-    row!(
-        "debug",
-        -2,
-        ADMIN | NOSCRIPT | LOADING | STALE,
-        0,
-        0,
-        0,
-        server::debug
-    ),
-    row!(
-        "client",
-        -2,
-        NOSCRIPT | LOADING | STALE,
-        0,
-        0,
-        0,
-        server::client
-    ),
+    row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
+    row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
+    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
-    row!(
-        "shutdown",
-        -1,
-        ADMIN | NOSCRIPT | LOADING | STALE,
-        0,
-        0,
-        0,
-        server::shutdown
-    ),
+    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
 ];
 
 /// Longest command name looked up; longer names are unknown.
@@ -253,8 +192,22 @@ impl Table {
             errors::wrong_arity(&mut ctx.out, cmd.name);
             return;
         }
+        if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
+            ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
+            return;
+        }
         ctx.shared.stats.total_commands += 1;
         (cmd.handler)(ctx, args);
+    }
+}
+
+/// Redis's `allowProtectedAction`: `yes`, or `local` from a loopback peer.
+fn protected_allowed(ctx: &Ctx) -> bool {
+    use crate::config::DebugAccess;
+    match ctx.shared.config.enable_debug_command {
+        DebugAccess::Yes => true,
+        DebugAccess::No => false,
+        DebugAccess::Local => ctx.client.addr.ip().is_loopback(),
     }
 }
 

@@ -53,12 +53,24 @@ pub fn time(ctx: &mut Ctx, _args: Args) {
 /// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] — nothing to save: stops the
 /// loop; the client sees the connection close, as with Redis.
 pub fn shutdown(ctx: &mut Ctx, args: Args) {
-    let ok = args
-        .iter()
-        .skip(1)
-        .all(|a| ["nosave", "save", "now", "force"].iter().any(|k| is(a, k)));
-    if !ok {
+    let (mut save, mut nosave, mut abort) = (false, false, false);
+    for a in args.iter().skip(1) {
+        if is(a, "save") {
+            save = true;
+        } else if is(a, "nosave") {
+            nosave = true;
+        } else if is(a, "abort") {
+            abort = true;
+        } else if !is(a, "now") && !is(a, "force") {
+            return ctx.out.raw(errors::SYNTAX);
+        }
+    }
+    if save && nosave || abort && args.len() > 2 {
         return ctx.out.raw(errors::SYNTAX);
+    }
+    if abort {
+        // Shutdown is immediate here, so none is ever in progress.
+        return ctx.out.raw(errors::NO_SHUTDOWN);
     }
     ctx.shared.shutdown = true;
     ctx.client.close_after_reply = true;
@@ -85,16 +97,13 @@ pub fn config(ctx: &mut Ctx, args: Args) {
         }
         let mut pairs = Vec::with_capacity(args.len() / 2);
         for i in (2..args.len()).step_by(2) {
-            let (Ok(n), Ok(v)) = (
-                std::str::from_utf8(args.get(i)),
-                std::str::from_utf8(args.get(i + 1)),
-            ) else {
-                return ctx
-                    .out
-                    .error(b"ERR CONFIG SET failed - argument is not valid UTF-8");
-            };
-            pairs.push((n, v));
+            // Names and values are ASCII; anything else fails validation later.
+            pairs.push((
+                String::from_utf8_lossy(args.get(i)),
+                String::from_utf8_lossy(args.get(i + 1)),
+            ));
         }
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (&**n, &**v)).collect();
         match ctx.shared.config.set_pairs(&pairs) {
             Ok(()) => ctx.out.ok(),
             Err(e) => ctx.out.error(e.as_bytes()),
@@ -102,6 +111,9 @@ pub fn config(ctx: &mut Ctx, args: Args) {
     } else if is(sub, "resetstat") {
         if sub_arity(ctx, &args, "config", "resetstat", 2) {
             ctx.shared.stats.reset();
+            for db in &mut ctx.shared.dbs {
+                db.expired = 0;
+            }
             ctx.out.ok();
         }
     } else if is(sub, "help") {
@@ -131,7 +143,7 @@ fn help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
         ctx.out.simple(l.as_bytes());
     }
     ctx.out.simple(b"HELP");
-    ctx.out.simple(b"    Print this help.");
+    ctx.out.simple(b"    Prints this help.");
 }
 
 /// DEBUG SLEEP seconds | POPULATE count [prefix] [size] | HELP
@@ -143,8 +155,9 @@ pub fn debug(ctx: &mut Ctx, args: Args) {
             .ok()
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0.0);
-        if secs > 0.0 && secs.is_finite() {
-            std::thread::sleep(Duration::from_secs_f64(secs));
+        // Too large for a Duration means "for ever", as in Redis.
+        if secs > 0.0 {
+            std::thread::sleep(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
         }
         ctx.out.ok();
     } else if is(sub, "populate") && (3..=5).contains(&args.len()) {
@@ -161,21 +174,20 @@ pub fn debug(ctx: &mut Ctx, args: Args) {
             ],
         );
     } else {
-        errors::unknown_subcommand(&mut ctx.out, "DEBUG", sub);
+        errors::subcommand_syntax(&mut ctx.out, "DEBUG", sub);
     }
 }
 
 /// DEBUG POPULATE count [prefix] [size], as Redis: keys `prefix:N` with
 /// values `value:N`, zero-padded or cut to `size`; existing keys are kept.
 fn populate(ctx: &mut Ctx, args: Args) {
-    const NOT_POSITIVE: &[u8] = b"-ERR value is out of range, must be positive\r\n";
     let Some(count) = parse_i64(args.get(2)).filter(|&n| n >= 0) else {
-        return ctx.out.raw(NOT_POSITIVE);
+        return ctx.out.raw(errors::NOT_POSITIVE);
     };
     let size = if args.len() == 5 {
         match parse_i64(args.get(4)).filter(|&n| n >= 0) {
             Some(s) => Some(s as usize),
-            None => return ctx.out.raw(NOT_POSITIVE),
+            None => return ctx.out.raw(errors::NOT_POSITIVE),
         }
     } else {
         None
@@ -199,7 +211,8 @@ fn populate(ctx: &mut Ctx, args: Args) {
         val.clear();
         val.extend_from_slice(b"value:");
         val.extend_from_slice(n.format(i).as_bytes());
-        if let Some(size) = size {
+        // Size 0 means no padding, as Redis.
+        if let Some(size) = size.filter(|&s| s > 0) {
             val.resize(size, 0);
         }
         db.set(&key, Value::from_bytes_no_int(&val), Ttl::Clear, now);
@@ -220,9 +233,7 @@ pub fn client(ctx: &mut Ctx, args: Args) {
         }
         let name = args.get(2);
         if !valid_client_text(name) {
-            return ctx
-                .out
-                .error(b"ERR Client names cannot contain spaces, newlines or special characters.");
+            return ctx.out.raw(errors::CLIENT_NAME_CHARS);
         }
         ctx.client.name = (!name.is_empty()).then(|| name.to_vec());
         ctx.out.ok();
@@ -243,14 +254,10 @@ pub fn client(ctx: &mut Ctx, args: Args) {
         } else if is(attr, "lib-ver") {
             "lib-ver"
         } else {
-            let mut msg = b"ERR Unrecognized option '".to_vec();
-            msg.extend_from_slice(attr);
-            msg.push(b'\'');
-            return ctx.out.error(&msg);
+            return errors::unrecognized_option(&mut ctx.out, attr);
         };
         if !valid_client_text(value) {
-            let msg = format!("ERR {which} cannot contain spaces, newlines or special characters.");
-            return ctx.out.error(msg.as_bytes());
+            return errors::bad_client_attr(&mut ctx.out, which);
         }
         let v = (!value.is_empty()).then(|| value.to_vec());
         if which == "lib-name" {

@@ -560,7 +560,7 @@ pub fn decrby(ctx: &mut Ctx, args: Args) {
     };
     match by.checked_neg() {
         Some(neg) => incr_generic(ctx, args.get(1), neg),
-        None => ctx.out.error(b"ERR decrement would overflow"),
+        None => ctx.out.raw(errors::DECR_OVERFLOW),
     }
 }
 
@@ -611,9 +611,7 @@ pub fn lcs(ctx: &mut Ctx, args: Args) {
         match (fetch(args.get(1)), fetch(args.get(2))) {
             (Ok(a), Ok(b)) => (a, b),
             _ => {
-                return ctx
-                    .out
-                    .error(b"ERR The specified keys must contain string values");
+                return ctx.out.raw(errors::LCS_NOT_STRINGS);
             }
         }
     };
@@ -638,16 +636,12 @@ pub fn lcs(ctx: &mut Ctx, args: Args) {
         j += 1;
     }
     if get_idx && get_len {
-        return ctx
-            .out
-            .error(b"ERR If you want both the length and indexes, please just use IDX.");
+        return ctx.out.raw(errors::LCS_IDX_AND_LEN);
     }
     let (alen, blen) = (a.len(), b.len());
     let cells = (alen as u128 + 1) * (blen as u128 + 1);
     if cells * 4 > ctx.shared.config.proto_max_bulk_len as u128 {
-        return ctx.out.error(
-            b"ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
-        );
+        return ctx.out.raw(errors::LCS_TOO_BIG);
     }
     // dp[i][j] = LCS length of a[..i] and b[..j].
     let w = blen + 1;

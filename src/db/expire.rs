@@ -25,6 +25,10 @@ pub struct ExpireHeap {
     heap: Vec<Item>,
     /// The previous heap, drained by [`compact_step`](Self::compact_step).
     old: Vec<Item>,
+    /// Heap size when the last compaction finished: another starts only
+    /// once the heap has doubled since, so a pass that could remove
+    /// nothing is not repeated every iteration.
+    floor: usize,
 }
 
 impl ExpireHeap {
@@ -76,7 +80,7 @@ impl ExpireHeap {
 
     /// Starts a compaction if stale items outnumber the `live` ones.
     pub fn maybe_start_compaction(&mut self, live: usize) -> bool {
-        if self.old.is_empty() && self.heap.len() > 2 * live + COMPACT_SLACK {
+        if self.old.is_empty() && self.heap.len() > (2 * live + COMPACT_SLACK).max(2 * self.floor) {
             self.old = std::mem::take(&mut self.heap);
             true
         } else {
@@ -97,6 +101,7 @@ impl ExpireHeap {
         }
         if self.old.is_empty() {
             self.old = Vec::new();
+            self.floor = self.heap.len();
             false
         } else {
             true

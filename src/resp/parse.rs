@@ -63,8 +63,8 @@ pub enum Parsed {
     /// Bytes to drop without running anything (`*0`, `*-1`, a blank line).
     Skip { consumed: usize },
     /// The frame is not complete. `need` is the total frame size when it is
-    /// known (a large bulk being received), so the caller can size its
-    /// buffer once.
+    /// known (a large bulk being received). The server does not size its
+    /// buffer from it: memory is committed only as bytes arrive.
     Incomplete { need: Option<usize> },
 }
 

@@ -110,7 +110,8 @@ impl Server {
 
     /// Spawn ferrite with `--port 0` + `args` and wait for its banner.
     pub fn try_start_ferrite(args: &[&str]) -> Result<Server, String> {
-        let mut full: Vec<&str> = vec!["--port", "0"];
+        // As the redis-server reference, DEBUG is allowed from loopback.
+        let mut full: Vec<&str> = vec!["--port", "0", "--enable-debug-command", "local"];
         full.extend_from_slice(args);
         Server::try_spawn_ferrite_raw(&full)
     }
