@@ -23,6 +23,9 @@ pub struct Config {
     /// does not persist.
     pub save: String,
     pub appendonly: bool,
+    /// `client-output-buffer-limit` per class: normal, replica (Redis's
+    /// `slave`), pubsub. Only normal clients exist today.
+    pub output_limits: [OutputLimit; 3],
     /// Who may run DEBUG: Redis's `no` (default), `yes` or `local`
     /// (loopback clients only).
     pub enable_debug_command: DebugAccess,
@@ -45,10 +48,39 @@ impl Default for Config {
             save: String::new(),
             appendonly: false,
             enable_debug_command: DebugAccess::No,
+            output_limits: [
+                OutputLimit {
+                    hard: 0,
+                    soft: 0,
+                    soft_seconds: 0,
+                },
+                OutputLimit {
+                    hard: 256 << 20,
+                    soft: 64 << 20,
+                    soft_seconds: 60,
+                },
+                OutputLimit {
+                    hard: 32 << 20,
+                    soft: 8 << 20,
+                    soft_seconds: 60,
+                },
+            ],
             config_file: None,
         }
     }
 }
+
+/// One class of `client-output-buffer-limit`: a client whose pending
+/// output passes `hard` bytes, or stays above `soft` for `soft_seconds`,
+/// is disconnected (0 = no limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
+}
+
+const OUTPUT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DebugAccess {
@@ -173,6 +205,47 @@ const DIRECTIVES: &[Directive] = &[
                 return Err("Invalid save parameters".into());
             }
             c.save = words.join(" ");
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "client-output-buffer-limit",
+        get: |c| {
+            let mut parts = Vec::new();
+            for (class, l) in OUTPUT_CLASSES.iter().zip(&c.output_limits) {
+                parts.push(format!("{class} {} {} {}", l.hard, l.soft, l.soft_seconds));
+            }
+            parts.join(" ")
+        },
+        set: |c, a| {
+            let words: Vec<&str> = a.iter().flat_map(|s| s.split_whitespace()).collect();
+            if words.is_empty() || words.len() % 4 != 0 {
+                return Err("Wrong number of arguments in buffer limit configuration.".into());
+            }
+            let mut limits = c.output_limits;
+            for w in words.chunks(4) {
+                let class = match w[0].to_ascii_lowercase().as_str() {
+                    "normal" => 0,
+                    "slave" | "replica" => 1,
+                    "pubsub" => 2,
+                    _ => {
+                        return Err(
+                            "Invalid client class specified in buffer limit configuration.".into(),
+                        );
+                    }
+                };
+                let bad = || {
+                    "Error in hard, soft or soft_seconds setting in buffer limit configuration."
+                        .to_string()
+                };
+                limits[class] = OutputLimit {
+                    hard: memory(w[1], 0).map_err(|_| bad())?,
+                    soft: memory(w[2], 0).map_err(|_| bad())?,
+                    soft_seconds: w[3].parse::<u32>().map_err(|_| bad())? as u64,
+                };
+            }
+            c.output_limits = limits;
             Ok(())
         },
         mutable: true,
@@ -389,12 +462,8 @@ impl Config {
                     "ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config"
                 ));
             }
-            // A value is one argument that may hold several words (save, bind).
-            let words: Vec<&str> = if d.name == "save" || d.name == "bind" {
-                value.split(' ').collect()
-            } else {
-                vec![value]
-            };
+            // Multi-word values (save, bind, ...) are split by their setters.
+            let words = [*value];
             (d.set)(&mut next, &words).map_err(|e| {
                 format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {e}")
             })?;

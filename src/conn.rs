@@ -118,6 +118,10 @@ pub struct Conn<S> {
     pub backlog: bool,
     /// The peer shut its sending side: finish what it sent, then close.
     pub peer_closed: bool,
+    /// Since when (ms) pending output has been above the soft limit.
+    pub soft_limit_since: Option<u64>,
+    /// Over an output limit: closed without writing what is pending.
+    pub kill: bool,
     /// The peer closed its side or an I/O error occurred.
     pub dead: bool,
 }
@@ -135,6 +139,8 @@ impl<S> Conn<S> {
             pending: false,
             backlog: false,
             peer_closed: false,
+            soft_limit_since: None,
+            kill: false,
             dead: false,
         }
     }
@@ -144,9 +150,53 @@ impl<S> Conn<S> {
     }
 }
 
+/// Redis's `checkClientOutputBufferLimits`: true once `pending` output
+/// bytes pass the hard limit, or have stayed above the soft limit for the
+/// soft period.
+pub fn output_over_limit(
+    pending: usize,
+    limit: &crate::config::OutputLimit,
+    soft_since: &mut Option<u64>,
+    now_ms: u64,
+) -> bool {
+    let pending = pending as u64;
+    if limit.hard != 0 && pending >= limit.hard {
+        return true;
+    }
+    if limit.soft != 0 && pending >= limit.soft {
+        let since = *soft_since.get_or_insert(now_ms);
+        return now_ms.saturating_sub(since) >= limit.soft_seconds * 1000;
+    }
+    *soft_since = None;
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_limits() {
+        let l = crate::config::OutputLimit {
+            hard: 100,
+            soft: 50,
+            soft_seconds: 2,
+        };
+        let mut since = None;
+        assert!(!output_over_limit(10, &l, &mut since, 0));
+        assert!(!output_over_limit(60, &l, &mut since, 1000));
+        assert!(!output_over_limit(60, &l, &mut since, 2999));
+        assert!(output_over_limit(60, &l, &mut since, 3000));
+        assert!(!output_over_limit(10, &l, &mut since, 3001));
+        assert_eq!(since, None);
+        assert!(output_over_limit(100, &l, &mut since, 0));
+        let none = crate::config::OutputLimit {
+            hard: 0,
+            soft: 0,
+            soft_seconds: 0,
+        };
+        assert!(!output_over_limit(1 << 40, &none, &mut since, 0));
+    }
 
     #[test]
     fn readbuf_compacts_and_grows() {

@@ -9,7 +9,7 @@ use slab::Slab;
 
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
-use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf};
+use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
 use crate::db::Db;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
@@ -383,6 +383,10 @@ impl<R: Reactor> Server<R> {
         }
         let more_cmds = self.process_input(id);
         let conn = &mut self.conns[id];
+        if conn.kill {
+            self.close(id);
+            return;
+        }
         conn.backlog = more_cmds;
         if conn.peer_closed && !more_cmds {
             conn.state.close_after_reply = true;
@@ -402,11 +406,15 @@ impl<R: Reactor> Server<R> {
             std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
         }
         let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
+        let limit = self.shared.config.output_limits[0];
         let Conn {
             rbuf,
             parser,
             wbuf,
+            wpos,
             state,
+            soft_limit_since,
+            kill,
             ..
         } = conn;
         let mut ran = 0;
@@ -429,6 +437,16 @@ impl<R: Reactor> Server<R> {
                     self.table.dispatch(&mut ctx, args);
                     rbuf.consume(consumed);
                     ran += 1;
+                    if output_over_limit(
+                        wbuf.len() - *wpos,
+                        &limit,
+                        soft_limit_since,
+                        self.shared.now_ms,
+                    ) {
+                        // As Redis: the client is dropped, its output with it.
+                        *kill = true;
+                        break;
+                    }
                 }
                 Ok(Parsed::Skip { consumed }) => rbuf.consume(consumed),
                 // The buffer grows as bytes arrive (doubling), never ahead

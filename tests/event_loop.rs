@@ -209,3 +209,47 @@ fn growing_the_table_never_holds_a_request() {
         "a request waited {max:?} while the table grew"
     );
 }
+
+#[test]
+fn client_over_the_output_hard_limit_is_disconnected() {
+    let srv = Server::start();
+    let mut admin = srv.raw();
+    assert_eq!(
+        cmd(
+            &mut admin,
+            &[
+                "CONFIG",
+                "SET",
+                "client-output-buffer-limit",
+                "normal 1mb 0 0"
+            ]
+        ),
+        b"+OK\r\n"
+    );
+    let big = "x".repeat(100_000);
+    assert_eq!(cmd(&mut admin, &["SET", "big", &big]), b"+OK\r\n");
+    // 50 GETs in one write: 5 MB of replies produced before any can be sent.
+    let mut hog = srv.raw();
+    let batch: Vec<u8> = b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(50);
+    hog.write_all(&batch).unwrap();
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match hog.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("expected the server to close the connection, got {e}"),
+        }
+    }
+    assert!(
+        got < 50 * 100_000,
+        "all {got} bytes arrived: the limit was not applied"
+    );
+    assert_eq!(cmd(&mut admin, &["PING"]), b"+PONG\r\n");
+    let got = call(&mut admin, &["CONFIG", "GET", "client-output-buffer-limit"]).array();
+    assert_eq!(
+        got[1].text(),
+        "normal 1048576 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+    );
+}
