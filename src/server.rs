@@ -11,10 +11,11 @@ use crate::cmd::{self, Ctx};
 use crate::config::Config;
 use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
 use crate::db::Db;
+use crate::db::dict::WARM_MAX;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
 use crate::reactor::{Event, Reactor};
-use crate::resp::{Args, Parsed, Reply};
+use crate::resp::{Args, Parsed, Parser, Reply};
 use crate::sys;
 
 /// Commands one connection may run per loop iteration before the others
@@ -132,6 +133,8 @@ pub struct Server<R: Reactor> {
     spare_rbuf: ReadBuf,
     spare_wbuf: Vec<u8>,
     next_client_id: u64,
+    /// Parses ahead of execution to warm the cache for the keys coming.
+    lookahead: Parser,
     next_cron: Instant,
     /// Expiry or heap compaction left due work for the next iteration.
     expire_backlog: bool,
@@ -236,6 +239,7 @@ impl<R: Reactor> Server<R> {
             spare_rbuf: ReadBuf::default(),
             spare_wbuf: Vec::new(),
             next_client_id: 1,
+            lookahead: Parser::new(),
             next_cron: Instant::now(),
             expire_backlog: false,
             accept_retry: false,
@@ -424,6 +428,14 @@ impl<R: Reactor> Server<R> {
                 more = !rbuf.is_empty();
                 break;
             }
+            if ran % WARM_MAX == 0 {
+                warm_ahead(
+                    &mut self.lookahead,
+                    rbuf.data_mut(),
+                    &self.shared.dbs[state.db],
+                    max_bulk,
+                );
+            }
             let data = rbuf.data_mut();
             match parser.parse(data, max_bulk) {
                 Ok(Parsed::Command { consumed }) => {
@@ -582,6 +594,33 @@ impl<R: Reactor> Server<R> {
             backlog |= more;
         }
         self.expire_backlog = backlog;
+    }
+}
+
+/// Hashes the keys (argument 1) of the next complete multibulk commands in
+/// `data`, up to [`WARM_MAX`], and warms their buckets and nodes when a
+/// pipeline holds at least two. Inline commands stop the look-ahead: their
+/// parsing unescapes in place and must happen once.
+fn warm_ahead(p: &mut Parser, data: &mut [u8], db: &Db, max_bulk: usize) {
+    let mut hashes = [0u64; WARM_MAX];
+    let mut n = 0;
+    let mut off = 0;
+    while n < WARM_MAX && data.get(off) == Some(&b'*') {
+        match p.parse(&mut data[off..], max_bulk) {
+            Ok(Parsed::Command { consumed }) => {
+                if let Some(&(s, e)) = p.args().get(1) {
+                    hashes[n] = db.hash(&data[off + s..off + e]);
+                    n += 1;
+                }
+                off += consumed;
+            }
+            Ok(Parsed::Skip { consumed }) => off += consumed,
+            _ => break,
+        }
+    }
+    p.reset();
+    if n >= 2 {
+        db.warm_hashes(&hashes[..n]);
     }
 }
 

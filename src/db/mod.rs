@@ -259,6 +259,16 @@ impl Db {
         }
     }
 
+    /// Warms the cache for keys a pipeline is about to touch: see
+    /// [`Dict::warm`].
+    pub fn warm_hashes(&self, hashes: &[u64]) {
+        self.dict.warm(hashes);
+    }
+
+    pub fn hash(&self, key: &[u8]) -> u64 {
+        self.dict.hash(key)
+    }
+
     /// Moves up to `n` buckets of a resize in progress (cron work).
     pub fn rehash(&mut self, n: usize) -> bool {
         self.dict.rehash(n)

@@ -92,6 +92,14 @@ impl Parser {
         &self.args
     }
 
+    /// Forgets a partly parsed frame (a look-ahead parser starts afresh).
+    pub fn reset(&mut self) {
+        self.args.clear();
+        self.argc = 0;
+        self.cursor = 0;
+        self.bulk_len = None;
+    }
+
     /// True while a frame is partly parsed.
     pub fn in_frame(&self) -> bool {
         self.argc != 0 || self.cursor != 0
@@ -423,6 +431,21 @@ mod tests {
         );
         // The header is not scanned again: the parser resumes at the data.
         assert_eq!(p.bulk_len, Some(100_000));
+    }
+
+    #[test]
+    fn reset_forgets_a_partial_frame() {
+        let mut p = Parser::new();
+        assert!(matches!(
+            p.parse(&mut b"*2\r\n$3\r\nGET".to_vec(), MAX),
+            Ok(Parsed::Incomplete { .. })
+        ));
+        p.reset();
+        assert!(!p.in_frame());
+        assert_eq!(
+            p.parse(&mut b"*1\r\n$4\r\nPING\r\n".to_vec(), MAX),
+            Ok(Parsed::Command { consumed: 14 })
+        );
     }
 
     #[test]
