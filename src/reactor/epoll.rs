@@ -63,8 +63,9 @@ impl Reactor for Epoll {
                 out.push(Event::Accept(t - LISTENER_BASE));
                 continue;
             }
-            if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
-                out.push(Event::Readable(t));
+            let hup = ev.is_read_closed() || ev.is_error();
+            if ev.is_readable() || hup {
+                out.push(Event::Readable { id: t, hup });
             }
             if ev.is_writable() || ev.is_write_closed() {
                 out.push(Event::Writable(t));

@@ -15,8 +15,9 @@ use std::time::Duration;
 pub enum Event {
     /// Listener `n` has connections to accept.
     Accept(usize),
-    /// Connection `id` has input, or its peer hung up.
-    Readable(usize),
+    /// Connection `id` has input; `hup` when the peer also closed its side
+    /// (or the socket failed), so the reader must read until end of stream.
+    Readable { id: usize, hup: bool },
     /// Connection `id` can take more output after a short write.
     Writable(usize),
 }
