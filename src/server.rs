@@ -24,6 +24,13 @@ use crate::sys;
 /// than about a millisecond.
 const COMMANDS_PER_SLICE: usize = 512;
 
+/// Time one connection's slice may take (checked every
+/// [`SLICE_CLOCK_EVERY`] commands): cheap commands hit the count first;
+/// this bounds slices whose commands turn slow (page faults into a table
+/// being grown, large values).
+const SLICE_BUDGET: Duration = Duration::from_micros(500);
+const SLICE_CLOCK_EVERY: usize = 64;
+
 /// Input bytes one connection may read per iteration beyond what the
 /// frame in progress needs.
 const READ_BUDGET: usize = 1024 * 1024;
@@ -433,8 +440,13 @@ impl<R: Reactor> Server<R> {
         } = conn;
         let mut ran = 0;
         let mut more = false;
+        let slice_start = Instant::now();
         while !state.close_after_reply {
-            if ran == COMMANDS_PER_SLICE {
+            if ran == COMMANDS_PER_SLICE
+                || (ran % SLICE_CLOCK_EVERY == 0
+                    && ran > 0
+                    && slice_start.elapsed() >= SLICE_BUDGET)
+            {
                 more = !rbuf.is_empty();
                 break;
             }
