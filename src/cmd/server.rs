@@ -322,20 +322,10 @@ fn client_info_line(ctx: &Ctx) -> String {
     )
 }
 
-const DEFAULT_SECTIONS: &[&str] = &[
-    "server",
-    "clients",
-    "memory",
-    "persistence",
-    "stats",
-    "replication",
-    "cpu",
-    "modules",
-    "errorstats",
-    "cluster",
-    "keyspace",
-];
-const ALL_SECTIONS: &[&str] = &[
+/// INFO's sections in Redis's order. `all` and `everything` name the same
+/// list until sections outside the default one (commandstats,
+/// latencystats) exist.
+const SECTIONS: &[&str] = &[
     "server",
     "clients",
     "memory",
@@ -353,19 +343,17 @@ const ALL_SECTIONS: &[&str] = &[
 pub fn info(ctx: &mut Ctx, args: Args) {
     let mut wanted: Vec<&str> = Vec::new();
     if args.len() == 1 {
-        wanted.extend(DEFAULT_SECTIONS);
+        wanted.extend(SECTIONS);
     }
     for a in args.iter().skip(1) {
-        if is(a, "default") {
-            wanted.extend(DEFAULT_SECTIONS);
-        } else if is(a, "all") || is(a, "everything") {
-            wanted.extend(ALL_SECTIONS);
-        } else if let Some(s) = ALL_SECTIONS.iter().find(|s| is(a, s)) {
+        if is(a, "default") || is(a, "all") || is(a, "everything") {
+            wanted.extend(SECTIONS);
+        } else if let Some(s) = SECTIONS.iter().find(|s| is(a, s)) {
             wanted.push(s);
         }
     }
     let mut text = String::with_capacity(4096);
-    for s in ALL_SECTIONS.iter().filter(|s| wanted.contains(s)) {
+    for s in SECTIONS.iter().filter(|s| wanted.contains(s)) {
         if !text.is_empty() {
             text.push_str("\r\n");
         }

@@ -173,8 +173,10 @@ impl<V> Dict<V> {
     }
 
     pub fn get_hashed_mut(&mut self, h: u64, key: &[u8]) -> Option<&mut V> {
-        self.rehash_step();
-        self.node_mut(h, key).map(|n| &mut n.val)
+        match self.lookup_or_evict(h, key, |_| false) {
+            Lookup::Live(v) => Some(v),
+            _ => None,
+        }
     }
 
     /// One pass over `key`'s chain: the live value, or — when `evict`
@@ -233,24 +235,6 @@ impl<V> Dict<V> {
             touched ^= n.key.as_bytes().len();
         }
         std::hint::black_box(touched);
-    }
-
-    fn node_mut(&mut self, h: u64, key: &[u8]) -> Option<&mut Node<V>> {
-        let rehashing = self.rehash_idx.is_some();
-        for (i, t) in self.t.iter_mut().enumerate() {
-            if i == 1 && !rehashing || t.buckets.is_empty() {
-                continue;
-            }
-            let mask = t.mask();
-            let mut cur = t.buckets[h as usize & mask].as_deref_mut();
-            while let Some(n) = cur {
-                if n.key.as_bytes() == key {
-                    return Some(n);
-                }
-                cur = n.next.as_deref_mut();
-            }
-        }
-        None
     }
 
     /// Inserts a key known to be absent.
