@@ -98,12 +98,6 @@ impl Db {
         }
     }
 
-    /// Read-only variant for commands that must not delete (none yet need
-    /// it; kept cheap for EXISTS-like probes).
-    pub fn contains(&mut self, key: &[u8], now: u64) -> bool {
-        self.lookup(key, now).is_some()
-    }
-
     /// Stores `value` under `key`, overwriting any value of any type.
     pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl, now: u64) {
         let h = self.dict.hash(key);
