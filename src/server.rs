@@ -37,7 +37,11 @@ const READ_BUDGET: usize = 1024 * 1024;
 
 /// Time one expiry or rehash pass may take: the longest the loop holds
 /// requests for its own housekeeping.
-const HOUSEKEEPING_BUDGET: Duration = Duration::from_micros(1000);
+const HOUSEKEEPING_BUDGET: Duration = Duration::from_micros(500);
+
+/// Buckets of an emptied table array released per pass (2 MB): unmapping
+/// that much takes well under a millisecond.
+const RELEASE_BUCKETS: usize = 256 * 1024;
 
 /// Buckets moved per cron rehash batch between clock checks.
 const REHASH_BATCH: usize = 100;
@@ -614,6 +618,7 @@ impl<R: Reactor> Server<R> {
         for db in &mut self.shared.dbs {
             let (_, more) = db.active_expire(now, until);
             backlog |= more;
+            db.release_retired(RELEASE_BUCKETS);
         }
         self.expire_backlog = backlog;
     }

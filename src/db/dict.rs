@@ -107,6 +107,10 @@ pub struct Dict<V> {
     rehash_idx: Option<usize>,
     hasher: ahash::RandomState,
     rng: u64,
+    /// The bucket array a finished rehash emptied (all `None`), given back
+    /// to the system a slice at a time by
+    /// [`release_retired`](Self::release_retired).
+    retired: Vec<Link<V>>,
 }
 
 impl<V> Default for Dict<V> {
@@ -124,6 +128,7 @@ impl<V> Dict<V> {
             rehash_idx: None,
             hasher,
             rng,
+            retired: Vec::new(),
         }
     }
 
@@ -144,9 +149,10 @@ impl<V> Dict<V> {
         self.rehash_idx.is_some()
     }
 
-    /// Total buckets of both tables (for memory accounting).
+    /// Total buckets of both tables, and of an array still being released
+    /// (memory accounting).
     pub fn buckets(&self) -> usize {
-        self.t[0].buckets.len() + self.t[1].buckets.len()
+        self.t[0].buckets.len() + self.t[1].buckets.len() + self.retired.len()
     }
 
     pub fn get(&self, key: &[u8]) -> Option<&V> {
@@ -328,6 +334,23 @@ impl<V> Dict<V> {
         }
     }
 
+    /// Gives back up to `buckets` slots of the retired array by shrinking
+    /// its allocation (glibc shrinks a large block in place with mremap,
+    /// unmapping only the tail). Returns true while some remain.
+    pub fn release_retired(&mut self, buckets: usize) -> bool {
+        if self.retired.capacity() == 0 {
+            return false;
+        }
+        let keep = self.retired.len().saturating_sub(buckets);
+        if keep == 0 {
+            self.retired = Vec::new();
+            return false;
+        }
+        self.retired.truncate(keep);
+        self.retired.shrink_to_fit();
+        true
+    }
+
     /// Starts shrinking when fewer than one bucket in ten is used, as Redis;
     /// called from the cron rather than from deletes.
     pub fn shrink_if_needed(&mut self) {
@@ -388,7 +411,11 @@ impl<V> Dict<V> {
             moved += 1;
         }
         if old.used == 0 {
-            self.t[0] = std::mem::replace(&mut self.t[1], Table::empty());
+            let new = std::mem::replace(&mut self.t[1], Table::empty());
+            let mut emptied = std::mem::replace(&mut self.t[0], new);
+            // Freeing tens of MB of touched pages in one go holds the loop
+            // for milliseconds: the array is released in slices instead.
+            self.retired = std::mem::take(&mut emptied.buckets);
             self.rehash_idx = None;
             false
         } else {
@@ -555,6 +582,11 @@ mod tests {
         while d.rehash(100) {}
         assert!(!d.is_rehashing());
         assert_eq!(d.len(), 1025);
+        // The emptied 1024-bucket array is given back in slices.
+        assert_eq!(d.buckets(), 2048 + 1024);
+        assert!(d.release_retired(1000));
+        assert_eq!(d.buckets(), 2048 + 24);
+        assert!(!d.release_retired(1000));
         assert_eq!(d.buckets(), 2048);
     }
 
@@ -570,6 +602,7 @@ mod tests {
         }
         d.shrink_if_needed();
         while d.rehash(1000) {}
+        while d.release_retired(1000) {}
         assert_eq!(d.buckets(), 128);
         for i in 4000..4096 {
             assert_eq!(d.get(&k(i)), Some(&i));

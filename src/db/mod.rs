@@ -268,6 +268,11 @@ impl Db {
         self.dict.rehash(n)
     }
 
+    /// Releases a slice of the bucket array a finished resize left behind.
+    pub fn release_retired(&mut self, buckets: usize) -> bool {
+        self.dict.release_retired(buckets)
+    }
+
     pub fn shrink_if_needed(&mut self) {
         self.dict.shrink_if_needed();
     }
