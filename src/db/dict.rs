@@ -194,6 +194,18 @@ impl<V> Dict<V> {
         evict: impl Fn(&V) -> bool,
     ) -> Lookup<'_, V> {
         self.rehash_step();
+        self.walk(h, |k, _| k.as_bytes() == key, evict)
+    }
+
+    /// The chain walk under every lookup and removal: the first entry of
+    /// `h`'s buckets (both tables while rehashing) that `is_match` accepts,
+    /// unlinked if `evict` says so, else borrowed.
+    fn walk(
+        &mut self,
+        h: u64,
+        mut is_match: impl FnMut(&Key, &V) -> bool,
+        evict: impl Fn(&V) -> bool,
+    ) -> Lookup<'_, V> {
         let rehashing = self.rehash_idx.is_some();
         for (i, t) in self.t.iter_mut().enumerate() {
             if i == 1 && !rehashing || t.buckets.is_empty() {
@@ -204,7 +216,7 @@ impl<V> Dict<V> {
             loop {
                 match link {
                     None => break,
-                    Some(n) if n.key.as_bytes() == key => {
+                    Some(n) if is_match(&n.key, &n.val) => {
                         if evict(&n.val) {
                             let mut node = link.take().expect("matched Some");
                             *link = node.next.take();
@@ -267,7 +279,7 @@ impl<V> Dict<V> {
 
     pub fn remove_hashed(&mut self, h: u64, key: &[u8]) -> Option<(Key, V)> {
         self.rehash_step();
-        self.unlink_first(h, |k, _| k.as_bytes() == key)
+        Self::evicted(self.walk(h, |k, _| k.as_bytes() == key, |_| true))
     }
 
     /// Removes the first entry in `h`'s buckets for which `pred` holds and
@@ -275,7 +287,15 @@ impl<V> Dict<V> {
     /// rather than keys, finds the key it names.
     pub fn remove_where(&mut self, h: u64, mut pred: impl FnMut(&V) -> bool) -> Option<(Key, V)> {
         let hasher = self.hasher.clone();
-        self.unlink_first(h, |k, v| pred(v) && hasher.hash_one(k.as_bytes()) == h)
+        let is_match = |k: &Key, v: &V| pred(v) && hasher.hash_one(k.as_bytes()) == h;
+        Self::evicted(self.walk(h, is_match, |_| true))
+    }
+
+    fn evicted(l: Lookup<'_, V>) -> Option<(Key, V)> {
+        match l {
+            Lookup::Evicted(k, v) => Some((k, v)),
+            _ => None,
+        }
     }
 
     /// True if some entry whose key hashes to `h` satisfies `pred`.
@@ -290,31 +310,6 @@ impl<V> Dict<V> {
             }
         }
         false
-    }
-
-    fn unlink_first(&mut self, h: u64, mut pred: impl FnMut(&Key, &V) -> bool) -> Option<(Key, V)> {
-        let rehashing = self.rehash_idx.is_some();
-        for (i, t) in self.t.iter_mut().enumerate() {
-            if i == 1 && !rehashing || t.buckets.is_empty() {
-                continue;
-            }
-            let idx = h as usize & t.mask();
-            let mut link = &mut t.buckets[idx];
-            loop {
-                match link {
-                    None => break,
-                    Some(n) if pred(&n.key, &n.val) => {
-                        let mut node = link.take().expect("matched Some");
-                        *link = node.next.take();
-                        t.used -= 1;
-                        let Node { key, val, .. } = *node;
-                        return Some((key, val));
-                    }
-                    Some(n) => link = &mut n.next,
-                }
-            }
-        }
-        None
     }
 
     fn live_tables(&self) -> impl Iterator<Item = &Table<V>> {
