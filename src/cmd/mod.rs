@@ -6,6 +6,7 @@
 //! handler; handlers never check arity themselves.
 
 pub mod expire;
+pub mod info;
 pub mod keys;
 pub mod server;
 pub mod string;
@@ -145,7 +146,7 @@ pub static COMMANDS: &[Command] = &[
     row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
     row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
-    row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
+    row!("info", -1, LOADING | STALE, 0, 0, 0, info::info),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
 ];
 
