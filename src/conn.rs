@@ -83,6 +83,8 @@ pub struct ClientState {
     /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
     pub created_ms: u64,
     pub last_interaction_ms: u64,
+    /// Ran MONITOR: receives every command; keyspace commands are refused.
+    pub monitor: bool,
 }
 
 impl ClientState {
@@ -98,6 +100,7 @@ impl ClientState {
             close_after_reply: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
+            monitor: false,
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::db::Db;
 use crate::db::dict::WARM_MAX;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
+use crate::monitor::Monitors;
+use crate::observ::Observ;
 use crate::reactor::{Event, Reactor};
 use crate::resp::{Args, Parsed, Parser, Reply};
 use crate::sys;
@@ -68,15 +70,29 @@ pub struct Stats {
     /// µs: the longest any ready client could have waited on the server.
     pub eventloop_max_us: u64,
     pub eventloop_cycles: u64,
+    /// Reads and writes that moved bytes (INFO `total_reads_processed`).
+    pub reads_processed: u64,
+    pub writes_processed: u64,
     ops_samples: [u64; OPS_SAMPLES],
+    /// Network input and output, bytes per second, sampled with the ops.
+    in_samples: [u64; OPS_SAMPLES],
+    out_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
     last_sample_cmds: u64,
+    last_sample_in: u64,
+    last_sample_out: u64,
 }
 
 impl Stats {
     pub fn instantaneous_ops(&self) -> u64 {
         self.ops_samples.iter().sum::<u64>() / OPS_SAMPLES as u64
+    }
+
+    /// Redis's `instantaneous_input_kbps` and `instantaneous_output_kbps`.
+    pub fn instantaneous_kbps(&self) -> (f64, f64) {
+        let avg = |s: &[u64]| s.iter().sum::<u64>() as f64 / OPS_SAMPLES as f64 / 1024.0;
+        (avg(&self.in_samples), avg(&self.out_samples))
     }
 
     fn sample(&mut self, now_ms: u64) {
@@ -86,6 +102,12 @@ impl Stats {
         }
         let ops = self.total_commands - self.last_sample_cmds;
         self.ops_samples[self.ops_sample_idx] = ops * 1000 / elapsed;
+        self.in_samples[self.ops_sample_idx] =
+            (self.net_input_bytes - self.last_sample_in) * 1000 / elapsed;
+        self.out_samples[self.ops_sample_idx] =
+            (self.net_output_bytes - self.last_sample_out) * 1000 / elapsed;
+        self.last_sample_in = self.net_input_bytes;
+        self.last_sample_out = self.net_output_bytes;
         self.ops_sample_idx = (self.ops_sample_idx + 1) % OPS_SAMPLES;
         self.last_sample_ms = now_ms;
         self.last_sample_cmds = self.total_commands;
@@ -116,6 +138,8 @@ pub struct Shared {
     pub run_id: String,
     /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
     pub shutdown: bool,
+    pub observ: Observ,
+    pub monitors: Monitors,
 }
 
 impl Shared {
@@ -226,6 +250,7 @@ impl<R: Reactor> Server<R> {
         // CONFIG GET port and INFO report the port actually bound.
         config.port = port;
         sys::install_stop_handlers().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let observ = Observ::new(&config);
         let mut shared = Shared {
             dbs: (0..config.databases).map(|_| Db::new()).collect(),
             config,
@@ -239,6 +264,8 @@ impl<R: Reactor> Server<R> {
             connected_clients: 0,
             run_id: run_id(),
             shutdown: false,
+            observ,
+            monitors: Monitors::default(),
         };
         shared.refresh_clock();
         Ok(Server {
@@ -389,6 +416,7 @@ impl<R: Reactor> Server<R> {
             };
             conn.rbuf.commit(n);
             self.shared.stats.net_input_bytes += n as u64;
+            self.shared.stats.reads_processed += 1;
             if n >= budget {
                 more_to_read = true;
                 break;
@@ -421,6 +449,45 @@ impl<R: Reactor> Server<R> {
             self.pending.push(id);
         }
         self.finish_batch(id);
+        if self.shared.monitors.active() {
+            self.feed_monitors(id);
+        }
+    }
+
+    /// Hands the lines of the batch just run (on connection `id`) to every
+    /// monitoring connection. A monitor whose output passes the replica
+    /// class of `client-output-buffer-limit` is dropped, as Redis drops it.
+    fn feed_monitors(&mut self, id: usize) {
+        let (feed, ids) = self.shared.monitors.take(id);
+        let limit = self.shared.config.output_limits[1];
+        let mut keep = Vec::with_capacity(ids.len());
+        for k in ids {
+            let Some(conn) = self.conns.get_mut(k) else {
+                continue;
+            };
+            if !conn.state.monitor {
+                continue;
+            }
+            if !feed.is_empty() {
+                conn.wbuf.extend_from_slice(&feed);
+                let pending = conn.wbuf.len() - conn.wpos;
+                if output_over_limit(
+                    pending,
+                    &limit,
+                    &mut conn.soft_limit_since,
+                    self.shared.now_ms,
+                ) {
+                    conn.kill = true;
+                    self.close(k);
+                    continue;
+                }
+                self.flush(k);
+            }
+            if self.conns.get(k).is_some_and(|c| c.state.monitor) {
+                keep.push(k);
+            }
+        }
+        self.shared.monitors.put_back(keep, feed);
     }
 
     /// Runs complete commands from the connection's buffer. Returns true
@@ -445,6 +512,7 @@ impl<R: Reactor> Server<R> {
         let mut ran = 0;
         let mut more = false;
         let slice_start = Instant::now();
+        self.shared.observ.clock = slice_start;
         while !state.close_after_reply {
             if ran == COMMANDS_PER_SLICE
                 || (ran % SLICE_CLOCK_EVERY == 0
@@ -521,6 +589,7 @@ impl<R: Reactor> Server<R> {
                 Ok(n) => {
                     conn.wpos += n;
                     self.shared.stats.net_output_bytes += n as u64;
+                    self.shared.stats.writes_processed += 1;
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -565,6 +634,9 @@ impl<R: Reactor> Server<R> {
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
             self.reactor.deregister(&mut conn.sock);
+            if conn.state.monitor {
+                self.shared.monitors.remove(id);
+            }
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
             if self.spare_wbuf.capacity() == 0 {
@@ -581,6 +653,7 @@ impl<R: Reactor> Server<R> {
         self.next_cron = Instant::now() + Duration::from_micros(1_000_000 / hz);
         let now = self.shared.now_ms;
         self.shared.stats.sample(now);
+        self.shared.observ.note_memory();
         if std::mem::take(&mut self.accept_retry) {
             for n in 0..self.reactor.local_addrs().len() {
                 self.accept(n);

@@ -5,19 +5,26 @@
 //! Redis's `processCommand` order: unknown command, then arity, then the
 //! handler; handlers never check arity themselves.
 
+pub mod config;
 pub mod expire;
 pub mod info;
 pub mod keys;
+pub mod latency;
+pub mod memory;
 pub mod server;
+pub mod slowlog;
 pub mod string;
+pub mod subcommands;
 
 use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::conn::ClientState;
 use crate::db::Db;
 use crate::errors;
 use crate::resp::{Args, Reply};
 use crate::server::Shared;
+use subcommands::SUBCOMMANDS;
 
 /// What a handler may touch: its reply, its client, the shared state.
 pub struct Ctx<'a> {
@@ -143,18 +150,28 @@ pub static COMMANDS: &[Command] = &[
     row!("echo", 2, FAST, 0, 0, 0, server::echo),
     row!("quit", -1, FAST | NOAUTH | LOADING | STALE, 0, 0, 0, server::quit),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
-    row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
+    row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, config::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
     row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, info::info),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
+    // observability
+    row!("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, slowlog::slowlog),
+    row!("latency", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, latency::latency),
+    row!("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::monitor),
+    row!("memory", -2, 0, 0, 0, 0, memory::memory),
+    row!("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, server::lastsave),
+    row!("role", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, server::role),
 ];
 
 /// Longest command name looked up; longer names are unknown.
 const MAX_NAME: usize = 32;
 
 pub struct Table {
-    by_name: HashMap<&'static [u8], &'static Command, ahash::RandomState>,
+    /// Name to row index in `COMMANDS` (the row's statistics index).
+    by_name: HashMap<&'static [u8], usize, ahash::RandomState>,
+    /// Per row, its range of `SUBCOMMANDS` (empty unless a container).
+    subs: Vec<(u16, u16)>,
 }
 
 impl Default for Table {
@@ -165,13 +182,26 @@ impl Default for Table {
 
 impl Table {
     pub fn new() -> Self {
-        let by_name = COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect();
-        Table { by_name }
+        let by_name = COMMANDS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_bytes(), i))
+            .collect();
+        let subs = COMMANDS
+            .iter()
+            .map(|c| subcommands::range_of(c.name))
+            .collect();
+        Table { by_name, subs }
     }
 
     /// Finds a command by name, case-insensitively, without allocating.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
+        self.lookup_index(name).map(|i| &COMMANDS[i])
+    }
+
+    #[inline]
+    fn lookup_index(&self, name: &[u8]) -> Option<usize> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -182,23 +212,132 @@ impl Table {
         self.by_name.get(&*lower).copied()
     }
 
+    /// Redis's `processCommand` then `call`: checks, the handler, then
+    /// statistics, the slow log, the latency monitor and MONITOR's feed.
+    /// Every error reply written here or by the handler is counted.
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
+        let mark = ctx.out.buffer().len();
         let name = args.get(0);
-        let Some(cmd) = self.lookup(name) else {
+        let Some(idx) = self.lookup_index(name) else {
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
-            return;
+            return count_errors(ctx, mark);
         };
+        let cmd = &COMMANDS[idx];
         let argc = args.len() as i32;
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             errors::wrong_arity(&mut ctx.out, cmd.name);
-            return;
+            return reject(ctx, idx, mark);
+        }
+        // A container's statistics go to its subcommand; an unknown
+        // subcommand runs the handler only for its error, as a rejection.
+        let mut stat = Some(idx);
+        let (first, end) = self.subs[idx];
+        if first != end {
+            let sub = args.get(1);
+            stat = SUBCOMMANDS[first as usize..end as usize]
+                .iter()
+                .position(|s| sub.eq_ignore_ascii_case(s.name.as_bytes()))
+                .map(|i| COMMANDS.len() + first as usize + i);
+            if let Some(s) = stat {
+                let arity = SUBCOMMANDS[s - COMMANDS.len()].arity;
+                if (arity > 0 && argc != arity) || argc < -arity {
+                    errors::wrong_arity(&mut ctx.out, &crate::observ::Observ::stat_name(s));
+                    return reject(ctx, s, mark);
+                }
+            }
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
-            return;
+            return reject(ctx, stat.unwrap_or(idx), mark);
         }
+        if ctx.client.monitor && cmd.flags & (READONLY | WRITE) != 0 {
+            ctx.out.raw(errors::REPLICA_KEYSPACE);
+            return reject(ctx, stat.unwrap_or(idx), mark);
+        }
+        let Some(stat) = stat else {
+            (cmd.handler)(ctx, args);
+            return count_errors(ctx, mark);
+        };
         ctx.shared.stats.total_commands += 1;
         (cmd.handler)(ctx, args);
+        // The one clock read: the previous command's end is this one's start.
+        let end = Instant::now();
+        let obs = &mut ctx.shared.observ;
+        let ns = end.saturating_duration_since(obs.clock).as_nanos() as u64;
+        obs.clock = end;
+        let failed = ctx.out.buffer().get(mark) == Some(&b'-');
+        obs.record(stat, ns, failed);
+        if failed {
+            obs.count_error(&ctx.out.buffer()[mark..]);
+        }
+        if obs.is_slow(ns) {
+            slow_command(ctx, cmd, args, ns);
+        }
+        if ctx.shared.monitors.active() && cmd.flags & ADMIN == 0 {
+            let now_us = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as u64);
+            let client = &*ctx.client;
+            ctx.shared
+                .monitors
+                .feed(now_us, client.db, &client.addr, &args);
+        }
+    }
+}
+
+/// Counts the error reply written since `mark`, if there is one.
+fn count_errors(ctx: &mut Ctx, mark: usize) {
+    let out = ctx.out.buffer();
+    if out.get(mark) == Some(&b'-') {
+        ctx.shared.observ.count_error(&out[mark..]);
+    }
+}
+
+/// A command refused before running: Redis's `rejected_calls`.
+fn reject(ctx: &mut Ctx, stat: usize, mark: usize) {
+    ctx.shared.observ.cmds[stat].rejected += 1;
+    count_errors(ctx, mark);
+}
+
+/// Past the slow threshold: the slow log and the latency monitor, each
+/// with its own threshold, as Redis's `call` does.
+#[cold]
+fn slow_command(ctx: &mut Ctx, cmd: &Command, args: Args, ns: u64) {
+    let config = &ctx.shared.config;
+    let now_secs = ctx.shared.now_ms / 1000;
+    let us = ns / 1000;
+    let threshold = config.latency_monitor_threshold;
+    if threshold > 0 && ns / 1_000_000 >= threshold {
+        let event = if cmd.flags & FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        ctx.shared
+            .observ
+            .latency
+            .add(event, ns / 1_000_000, now_secs);
+    }
+    let slower_than = config.slowlog_log_slower_than;
+    if slower_than >= 0 && us >= slower_than as u64 {
+        let max_len = config.slowlog_max_len.min(usize::MAX as u64) as usize;
+        let name = args.get(0);
+        let argv = (0..args.len()).map(|i| {
+            if crate::monitor::redacted(name, &args, i) {
+                b"(redacted)".as_slice()
+            } else {
+                args.get(i)
+            }
+        });
+        let client = &*ctx.client;
+        ctx.shared.observ.slowlog.push(
+            argv,
+            now_secs,
+            us,
+            client.addr.to_string(),
+            client.name.clone().unwrap_or_default(),
+            max_len,
+        );
     }
 }
 

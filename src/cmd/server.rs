@@ -1,5 +1,5 @@
-//! Server and connection commands: PING, ECHO, QUIT, TIME, CONFIG, DEBUG,
-//! CLIENT, SHUTDOWN.
+//! Server and connection commands: PING, ECHO, QUIT, TIME, DEBUG, CLIENT,
+//! SHUTDOWN, MONITOR, LASTSAVE, ROLE.
 
 use std::time::Duration;
 
@@ -75,65 +75,8 @@ pub fn shutdown(ctx: &mut Ctx, args: Args) {
     ctx.client.close_after_reply = true;
 }
 
-/// CONFIG GET parameter [parameter ...] | SET parameter value [...] |
-/// RESETSTAT | HELP
-pub fn config(ctx: &mut Ctx, args: Args) {
-    let sub = args.get(1);
-    if is(sub, "get") {
-        if !sub_arity(ctx, &args, "config", "get", -3) {
-            return;
-        }
-        let patterns: Vec<&[u8]> = args.iter().skip(2).collect();
-        let found = ctx.shared.config.get_matching(&patterns);
-        ctx.out.map(found.len());
-        for (name, value) in found {
-            ctx.out.bulk(name.as_bytes());
-            ctx.out.bulk(value.as_bytes());
-        }
-    } else if is(sub, "set") {
-        if args.len() < 4 || args.len() % 2 == 1 {
-            return errors::wrong_arity(&mut ctx.out, "config|set");
-        }
-        let mut pairs = Vec::with_capacity(args.len() / 2);
-        for i in (2..args.len()).step_by(2) {
-            // Names and values are ASCII; anything else fails validation later.
-            pairs.push((
-                String::from_utf8_lossy(args.get(i)),
-                String::from_utf8_lossy(args.get(i + 1)),
-            ));
-        }
-        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (&**n, &**v)).collect();
-        match ctx.shared.config.set_pairs(&pairs) {
-            Ok(()) => ctx.out.ok(),
-            Err(e) => ctx.out.error(e.as_bytes()),
-        }
-    } else if is(sub, "resetstat") {
-        if sub_arity(ctx, &args, "config", "resetstat", 2) {
-            ctx.shared.stats.reset();
-            for db in &mut ctx.shared.dbs {
-                db.expired = 0;
-            }
-            ctx.out.ok();
-        }
-    } else if is(sub, "help") {
-        help(
-            ctx,
-            "CONFIG",
-            &[
-                "GET <pattern>",
-                "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value>",
-                "    Set the configuration <directive> to <value>.",
-                "RESETSTAT",
-                "    Reset statistics reported by the INFO command.",
-            ],
-        );
-    } else {
-        errors::unknown_subcommand(&mut ctx.out, "CONFIG", sub);
-    }
-}
-
-fn help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
+/// The `<CMD> HELP` reply: Redis's header line, `lines`, then HELP's own.
+pub fn help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
     ctx.out.array(lines.len() + 3);
     ctx.out.simple(
         format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").as_bytes(),
@@ -319,4 +262,29 @@ fn client_info_line(ctx: &Ctx) -> String {
         text(&c.lib_name),
         text(&c.lib_ver),
     )
+}
+
+/// MONITOR — from now on the client receives every command the server
+/// runs; a second MONITOR is ignored, as Redis ignores it.
+pub fn monitor(ctx: &mut Ctx, _args: Args) {
+    if ctx.client.monitor {
+        return;
+    }
+    ctx.client.monitor = true;
+    ctx.shared.monitors.start();
+    ctx.out.ok();
+}
+
+/// LASTSAVE — ferrite never saves: the start time, which Redis also
+/// counts as a save.
+pub fn lastsave(ctx: &mut Ctx, _args: Args) {
+    ctx.out.int(ctx.shared.observ.lastsave as i64);
+}
+
+/// ROLE — always a master without replicas: `master`, offset 0, no replicas.
+pub fn role(ctx: &mut Ctx, _args: Args) {
+    ctx.out.array(3);
+    ctx.out.bulk(b"master");
+    ctx.out.int(0);
+    ctx.out.array(0);
 }
