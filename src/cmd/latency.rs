@@ -89,7 +89,7 @@ pub fn latency(ctx: &mut Ctx, args: Args) {
             ],
         );
     } else {
-        errors::subcommand_syntax(&mut ctx.out, "LATENCY", sub);
+        errors::unknown_subcommand(&mut ctx.out, "LATENCY", sub);
     }
 }
 

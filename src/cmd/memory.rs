@@ -98,7 +98,7 @@ pub fn memory(ctx: &mut Ctx, args: Args) {
             ],
         );
     } else {
-        errors::subcommand_syntax(&mut ctx.out, "MEMORY", sub);
+        errors::unknown_subcommand(&mut ctx.out, "MEMORY", sub);
     }
 }
 
@@ -138,22 +138,57 @@ fn stats(ctx: &mut Ctx) {
             a as f64 * 100.0 / b as f64
         }
     };
-    let ints: [(&str, u64); 10] = [
-        ("peak.allocated", peak),
-        ("total.allocated", used),
-        ("startup.allocated", startup),
-        ("replication.backlog", 0),
-        ("clients.slaves", 0),
-        ("clients.normal", 0),
-        ("cluster.links", 0),
-        ("aof.buffer", 0),
-        ("lua.caches", 0),
-        ("functions.caches", 0),
+    let ratio = if used == 0 {
+        0.0
+    } else {
+        rss as f64 / used as f64
+    };
+    let diff = rss as i64 - used as i64;
+    use Stat::*;
+    let head = [
+        ("peak.allocated", Int(peak as i64)),
+        ("total.allocated", Int(used as i64)),
+        ("startup.allocated", Int(startup as i64)),
+        ("replication.backlog", Int(0)),
+        ("clients.slaves", Int(0)),
+        ("clients.normal", Int(0)),
+        ("cluster.links", Int(0)),
+        ("aof.buffer", Int(0)),
+        ("lua.caches", Int(0)),
+        ("functions.caches", Int(0)),
     ];
-    ctx.out.map(ints.len() + dbs.len() + 18);
-    for (k, v) in ints {
+    let tail = [
+        ("overhead.total", Int(overhead as i64)),
+        ("keys.count", Int(keys as i64)),
+        (
+            "keys.bytes-per-key",
+            Int(net.checked_div(keys).unwrap_or(0) as i64),
+        ),
+        ("dataset.bytes", Int(dataset as i64)),
+        ("dataset.percentage", Double(pct(dataset, net))),
+        ("peak.percentage", Double(pct(used, peak))),
+        ("allocator.allocated", Int(used as i64)),
+        ("allocator.active", Int(used as i64)),
+        ("allocator.resident", Int(rss as i64)),
+        ("allocator-fragmentation.ratio", Double(1.0)),
+        ("allocator-fragmentation.bytes", Int(0)),
+        ("allocator-rss.ratio", Double(ratio)),
+        ("allocator-rss.bytes", Int(diff)),
+        ("rss-overhead.ratio", Double(1.0)),
+        ("rss-overhead.bytes", Int(0)),
+        ("fragmentation", Double(ratio)),
+        ("fragmentation.bytes", Int(diff)),
+    ];
+    ctx.out.map(head.len() + dbs.len() + tail.len());
+    let write = |ctx: &mut Ctx, (k, v): (&str, Stat)| {
         ctx.out.bulk(k.as_bytes());
-        ctx.out.int(v as i64);
+        match v {
+            Int(n) => ctx.out.int(n),
+            Double(d) => double(ctx, d),
+        }
+    };
+    for kv in head {
+        write(ctx, kv);
     }
     for (i, _, mem) in &dbs {
         ctx.out.bulk(format!("db.{i}").as_bytes());
@@ -165,47 +200,13 @@ fn stats(ctx: &mut Ctx) {
         ctx.out.bulk(b"overhead.hashtable.slot-to-keys");
         ctx.out.int(0);
     }
-    ctx.out.bulk(b"overhead.total");
-    ctx.out.int(overhead as i64);
-    ctx.out.bulk(b"keys.count");
-    ctx.out.int(keys as i64);
-    ctx.out.bulk(b"keys.bytes-per-key");
-    ctx.out.int(net.checked_div(keys).unwrap_or(0) as i64);
-    ctx.out.bulk(b"dataset.bytes");
-    ctx.out.int(dataset as i64);
-    ctx.out.bulk(b"dataset.percentage");
-    double(ctx, pct(dataset, net));
-    ctx.out.bulk(b"peak.percentage");
-    double(ctx, pct(used, peak));
-    let sizes: [(&str, u64); 3] = [
-        ("allocator.allocated", used),
-        ("allocator.active", used),
-        ("allocator.resident", rss),
-    ];
-    for (k, v) in sizes {
-        ctx.out.bulk(k.as_bytes());
-        ctx.out.int(v as i64);
+    for kv in tail {
+        write(ctx, kv);
     }
-    let ratio = if used == 0 {
-        0.0
-    } else {
-        rss as f64 / used as f64
-    };
-    let diff = rss as i64 - used as i64;
-    ctx.out.bulk(b"allocator-fragmentation.ratio");
-    double(ctx, 1.0);
-    ctx.out.bulk(b"allocator-fragmentation.bytes");
-    ctx.out.int(0);
-    ctx.out.bulk(b"allocator-rss.ratio");
-    double(ctx, ratio);
-    ctx.out.bulk(b"allocator-rss.bytes");
-    ctx.out.int(diff);
-    ctx.out.bulk(b"rss-overhead.ratio");
-    double(ctx, 1.0);
-    ctx.out.bulk(b"rss-overhead.bytes");
-    ctx.out.int(0);
-    ctx.out.bulk(b"fragmentation");
-    double(ctx, ratio);
-    ctx.out.bulk(b"fragmentation.bytes");
-    ctx.out.int(diff);
+}
+
+/// A MEMORY STATS value.
+enum Stat {
+    Int(i64),
+    Double(f64),
 }

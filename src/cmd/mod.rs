@@ -258,8 +258,9 @@ impl Table {
             (cmd.handler)(ctx, args);
             return count_errors(ctx, mark);
         };
-        ctx.shared.stats.total_commands += 1;
         (cmd.handler)(ctx, args);
+        // Counted after running, as Redis: INFO does not count itself.
+        ctx.shared.stats.total_commands += 1;
         // The one clock read: the previous command's end is this one's start.
         let end = Instant::now();
         let obs = &mut ctx.shared.observ;

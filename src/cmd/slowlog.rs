@@ -13,7 +13,10 @@ const DEFAULT_GET: usize = 10;
 /// one's arity)
 pub fn slowlog(ctx: &mut Ctx, args: Args) {
     let sub = args.get(1);
-    if is(sub, "get") && args.len() <= 3 {
+    if is(sub, "get") {
+        if args.len() > 3 {
+            return errors::subcommand_syntax(&mut ctx.out, "SLOWLOG", sub);
+        }
         let count = if args.len() == 3 {
             match parse_i64(args.get(2)).filter(|&n| n >= -1) {
                 Some(-1) => usize::MAX,
@@ -60,6 +63,6 @@ pub fn slowlog(ctx: &mut Ctx, args: Args) {
             ],
         );
     } else {
-        errors::subcommand_syntax(&mut ctx.out, "SLOWLOG", sub);
+        errors::unknown_subcommand(&mut ctx.out, "SLOWLOG", sub);
     }
 }

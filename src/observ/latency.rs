@@ -98,6 +98,9 @@ impl LatencyMonitor {
     /// LATENCY DOCTOR's report, in Redis's shape: one paragraph per event
     /// with its spike count, average, mean deviation, period and worst.
     pub fn doctor(&self, slowlog_threshold_us: i64, threshold_ms: u64) -> String {
+        if self.events.is_empty() && threshold_ms == 0 {
+            return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n".into();
+        }
         if self.events.is_empty() {
             return "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n".into();
         }
