@@ -301,7 +301,7 @@ fn memory_commands() {
     let small = call(&mut c, &["MEMORY", "USAGE", "small"]).int();
     let large = call(&mut c, &["MEMORY", "USAGE", "big", "SAMPLES", "0"]).int();
     assert!((16..200).contains(&small), "{small}");
-    assert!(large >= 1000 && large < 1300, "{large}");
+    assert!((1000..1300).contains(&large), "{large}");
     assert_eq!(
         cmd(&mut c, &["MEMORY", "USAGE", "big", "SAMPLES", "x"]),
         b"-ERR value is not an integer or out of range\r\n"
