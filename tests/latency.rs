@@ -84,7 +84,9 @@ fn slow_commands_become_samples() {
 }
 
 /// LATENCY HISTOGRAM as name → (calls, [(bucket µs, cumulative calls)]).
-fn histogram(c: &mut TcpStream, names: &[&str]) -> Vec<(String, i64, Vec<(i64, i64)>)> {
+type Buckets = Vec<(i64, i64)>;
+
+fn histogram(c: &mut TcpStream, names: &[&str]) -> Vec<(String, i64, Buckets)> {
     let mut args = vec!["LATENCY", "HISTOGRAM"];
     args.extend_from_slice(names);
     let flat = call(c, &args).array();
