@@ -19,18 +19,21 @@ pub struct Monitors {
     newcomer: bool,
     /// Lines not yet handed to the monitors.
     pub feed: Vec<u8>,
+    /// `ids` is not empty or `newcomer` is set: the one flag dispatch reads.
+    active: bool,
 }
 
 impl Monitors {
     /// True while some connection monitors (or is about to).
     #[inline]
     pub fn active(&self) -> bool {
-        !self.ids.is_empty() || self.newcomer
+        self.active
     }
 
     /// MONITOR: the client running the current batch starts monitoring.
     pub fn start(&mut self) {
         self.newcomer = true;
+        self.active = true;
     }
 
     /// After a batch of connection `id`: registers it if it started
@@ -48,6 +51,7 @@ impl Monitors {
     /// Gives back the keys still monitoring and the (emptied) feed buffer.
     pub fn put_back(&mut self, ids: Vec<usize>, mut feed: Vec<u8>) {
         self.ids = ids;
+        self.active = !self.ids.is_empty() || self.newcomer;
         feed.clear();
         if self.feed.is_empty() {
             self.feed = feed;
@@ -57,6 +61,7 @@ impl Monitors {
     /// A monitoring connection closed.
     pub fn remove(&mut self, id: usize) {
         self.ids.retain(|&k| k != id);
+        self.active = !self.ids.is_empty() || self.newcomer;
     }
 
     /// Appends Redis's line for a command:

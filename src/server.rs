@@ -512,7 +512,7 @@ impl<R: Reactor> Server<R> {
         let mut ran = 0;
         let mut more = false;
         let slice_start = Instant::now();
-        self.shared.observ.clock = slice_start;
+        self.shared.observ.last_end = self.shared.observ.timer.now();
         while !state.close_after_reply {
             if ran == COMMANDS_PER_SLICE
                 || (ran % SLICE_CLOCK_EVERY == 0
@@ -654,6 +654,7 @@ impl<R: Reactor> Server<R> {
         let now = self.shared.now_ms;
         self.shared.stats.sample(now);
         self.shared.observ.note_memory();
+        self.shared.observ.timer.recalibrate();
         if std::mem::take(&mut self.accept_retry) {
             for n in 0..self.reactor.local_addrs().len() {
                 self.accept(n);

@@ -94,7 +94,7 @@ fn info_section(ctx: &Ctx, name: &str, t: &mut String) {
             line!("redis_mode:standalone");
             line!("os:{}", crate::sys::os_name());
             line!("arch_bits:64");
-            line!("monotonic_clock:POSIX clock_gettime");
+            line!("monotonic_clock:{}", sh.observ.timer.describe());
             line!("multiplexing_api:{}", sh.io_backend);
             line!("atomicvar_api:c11-builtin");
             line!("gcc_version:0.0.0");

@@ -17,7 +17,7 @@ pub mod string;
 pub mod subcommands;
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::conn::ClientState;
 use crate::db::Db;
@@ -261,13 +261,9 @@ impl Table {
         (cmd.handler)(ctx, args);
         // Counted after running, as Redis: INFO does not count itself.
         ctx.shared.stats.total_commands += 1;
-        // The one clock read: the previous command's end is this one's start.
-        let end = Instant::now();
-        let obs = &mut ctx.shared.observ;
-        let ns = end.saturating_duration_since(obs.clock).as_nanos() as u64;
-        obs.clock = end;
         let failed = ctx.out.buffer().get(mark) == Some(&b'-');
-        obs.record(stat, ns, failed);
+        let obs = &mut ctx.shared.observ;
+        let ns = obs.command_done(stat, failed);
         if failed {
             obs.count_error(&ctx.out.buffer()[mark..]);
         }

@@ -22,7 +22,6 @@ pub const MAX_NS: u64 = 1_000_000_000;
 
 pub struct Histogram {
     counts: Box<[u64; LEN]>,
-    total: u64,
 }
 
 impl Default for Histogram {
@@ -32,7 +31,7 @@ impl Default for Histogram {
 }
 
 /// The counter slot of a value.
-#[inline]
+#[inline(always)]
 fn index_of(v: u64) -> usize {
     let pow2ceiling = 64 - (v | SUB_MASK).leading_zeros();
     let bucket = pow2ceiling - SUB_BUCKET_BITS;
@@ -77,29 +76,29 @@ impl Histogram {
     pub fn new() -> Self {
         Histogram {
             counts: Box::new([0; LEN]),
-            total: 0,
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, ns: u64) {
         let v = ns.clamp(1, MAX_NS);
         self.counts[index_of(v)] += 1;
-        self.total += 1;
     }
 
+    /// Values recorded (summed when asked, to keep `record` to one store).
     pub fn total(&self) -> u64 {
-        self.total
+        self.counts.iter().sum()
     }
 
     /// HdrHistogram's `value_at_percentile`: the highest value equivalent
     /// to the one at the given percentile (0 when empty).
     pub fn value_at_percentile(&self, p: f64) -> u64 {
-        if self.total == 0 {
+        let total = self.total();
+        if total == 0 {
             return 0;
         }
         let p = p.min(100.0);
-        let target = ((p / 100.0 * self.total as f64 + 0.5) as u64).max(1);
+        let target = ((p / 100.0 * total as f64 + 0.5) as u64).max(1);
         let mut seen = 0;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c;
@@ -125,9 +124,10 @@ impl Histogram {
         let mut cum = 0u64;
         let mut prev = 0u64;
         let mut value = 0u64;
+        let total = self.total();
         loop {
             let next_value = value_from_index((idx + 1) as usize);
-            if !(cum < self.total || next_value > lowest_equivalent(level)) {
+            if !(cum < total || next_value > lowest_equivalent(level)) {
                 return out;
             }
             loop {

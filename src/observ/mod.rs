@@ -7,16 +7,17 @@
 //! slow log and the latency monitor share one threshold check
 //! (`is_slow`), and their work happens only past it.
 
+pub mod clock;
 pub mod histogram;
 pub mod latency;
 pub mod slowlog;
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use crate::cmd::COMMANDS;
 use crate::cmd::subcommands::SUBCOMMANDS;
 use crate::config::Config;
+use clock::Clock;
 use histogram::Histogram;
 use latency::LatencyMonitor;
 use slowlog::SlowLog;
@@ -47,10 +48,12 @@ pub struct Observ {
     pub total_error_replies: u64,
     pub slowlog: SlowLog,
     pub latency: LatencyMonitor,
-    /// When the last timed command ended, so the next one's duration
-    /// needs only the clock read at its end. The loop sets it when a
-    /// connection's slice starts.
-    pub clock: Instant,
+    /// Times commands (see `clock`).
+    pub timer: Clock,
+    /// `timer` reading when the last command ended, so the next one's
+    /// duration needs only the reading at its end. The loop sets it when
+    /// a connection's slice starts.
+    pub last_end: u64,
     /// Commands at least this long (ns) go to the slow log or the latency
     /// monitor: the smaller of both thresholds, `u64::MAX` when both are off.
     slow_ns: u64,
@@ -74,7 +77,8 @@ impl Observ {
             total_error_replies: 0,
             slowlog: SlowLog::default(),
             latency: LatencyMonitor::default(),
-            clock: Instant::now(),
+            timer: Clock::new(),
+            last_end: 0,
             slow_ns: u64::MAX,
             tracking: true,
             lastsave: std::time::SystemTime::now()
@@ -126,18 +130,26 @@ impl Observ {
         }
     }
 
-    /// A command that ran: its time, and whether it replied an error.
-    #[inline]
-    pub fn record(&mut self, stat: usize, ns: u64, failed: bool) {
+    /// A command that ran, just after its handler: reads the clock once
+    /// (the previous command's end is this one's start), counts the call,
+    /// its time and whether it replied an error, and feeds its histogram.
+    /// Returns its duration in ns.
+    #[inline(always)]
+    pub fn command_done(&mut self, stat: usize, failed: bool) -> u64 {
+        let end = self.timer.now();
+        let ns = self.timer.ns_between(self.last_end, end);
+        self.last_end = end;
         let s = &mut self.cmds[stat];
         s.calls += 1;
         s.ns += ns;
-        if failed {
-            s.failed += 1;
-        }
+        s.failed += failed as u64;
         if self.tracking {
-            s.hist.get_or_insert_with(Histogram::new).record(ns);
+            match &mut s.hist {
+                Some(h) => h.record(ns),
+                None => new_histogram(s, ns),
+            }
         }
+        ns
     }
 
     #[inline]
@@ -171,6 +183,15 @@ impl Observ {
         self.total_error_replies = 0;
         self.mem_peak = 0;
     }
+}
+
+/// A command's first timed call allocates its histogram (out of line,
+/// to keep the per-command path short).
+#[cold]
+fn new_histogram(s: &mut CmdStat, ns: u64) {
+    let mut h = Histogram::new();
+    h.record(ns);
+    s.hist = Some(h);
 }
 
 #[cfg(test)]
