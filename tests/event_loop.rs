@@ -202,10 +202,12 @@ fn growing_the_table_never_holds_a_request() {
     println!("longest loop iteration: {loop_max} µs, {loop_cpu_max} µs on the CPU");
     // On the CPU, an iteration is ferrite's own work, whatever else runs on
     // the machine: slices of 500 µs plus 500 µs of housekeeping keep it
-    // near 1.5 ms (PERF.md); the bound leaves room for the host's rare
-    // multi-ms page faults on these virtual machines.
+    // near 1.5 ms (PERF.md). The host of these virtual machines now and
+    // then stalls a thread for up to ~20 ms of "CPU" time even in a pure
+    // compute loop (PERF.md), hence the margin; a one-go rehash of 2M keys
+    // is far above it.
     assert!(
-        loop_cpu_max < 5_000,
+        loop_cpu_max < 10_000,
         "one loop iteration ran {loop_cpu_max} µs on the CPU while the table grew"
     );
     // Wall-clock figures (the probe's, the loop's) also count the time
