@@ -158,3 +158,15 @@ pub fn os_name() -> String {
     };
     format!("{sysname} {} {}", release.trim(), std::env::consts::ARCH)
 }
+
+/// Microseconds of CPU this thread has run: unlike wall time, it leaves
+/// out the time another process held the CPU.
+pub fn thread_cpu_us() -> u64 {
+    // SAFETY: clock_gettime writes only into the timespec we pass.
+    let ts = unsafe {
+        let mut ts: libc::timespec = std::mem::zeroed();
+        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts);
+        ts
+    };
+    ts.tv_sec as u64 * 1_000_000 + ts.tv_nsec as u64 / 1_000
+}
