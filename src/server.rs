@@ -572,7 +572,10 @@ impl<R: Reactor> Server<R> {
                 // bulk is not rescanned meanwhile.
                 Ok(Parsed::Incomplete { .. }) => break,
                 Err(e) => {
+                    let mark = wbuf.len();
                     e.write_reply(wbuf);
+                    // Counted in errorstats as Redis counts its own.
+                    self.shared.observ.count_error(&wbuf[mark..]);
                     state.close_after_reply = true;
                 }
             }

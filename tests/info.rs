@@ -544,3 +544,18 @@ fn resetstat_clears_command_error_and_server_counters() {
         Some("1")
     );
 }
+
+#[test]
+fn protocol_errors_are_counted() {
+    let srv = Server::start();
+    let mut bad = srv.raw();
+    send_raw(&mut bad, b"*1\r\n$abc\r\n");
+    assert_eq!(
+        read_reply_bytes(&mut bad),
+        b"-ERR Protocol error: invalid bulk length\r\n"
+    );
+    expect_closed(&mut bad);
+    let mut c = srv.raw();
+    let es = info_args(&mut c, &["errorstats"]);
+    assert_eq!(info_field(&es, "errorstat_ERR").as_deref(), Some("count=1"));
+}
