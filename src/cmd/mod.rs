@@ -301,7 +301,10 @@ fn reject(ctx: &mut Ctx, stat: usize, mark: usize) {
 #[cold]
 fn slow_command(ctx: &mut Ctx, cmd: &Command, args: Args, ns: u64) {
     let config = &ctx.shared.config;
-    let now_secs = ctx.shared.now_ms / 1000;
+    // The time now, not the loop's cached one: the command may have run long.
+    let now_secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let us = ns / 1000;
     let threshold = config.latency_monitor_threshold;
     if threshold > 0 && ns / 1_000_000 >= threshold {
