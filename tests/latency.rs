@@ -162,3 +162,23 @@ fn help_and_errors() {
         b"-ERR wrong number of arguments for 'latency|history' command\r\n"
     );
 }
+
+#[test]
+fn fast_commands_have_their_own_event() {
+    let (_s, mut c) = conn();
+    assert_eq!(
+        cmd(&mut c, &["CONFIG", "SET", "latency-monitor-threshold", "1"]),
+        OK
+    );
+    // MGET is flagged fast; 300,000 keys take well over a millisecond.
+    let keys: Vec<String> = (0..300_000).map(|i| format!("k{i}")).collect();
+    let mut args: Vec<&str> = vec!["MGET"];
+    args.extend(keys.iter().map(String::as_str));
+    assert_eq!(call(&mut c, &args).array().len(), 300_000);
+    let events: Vec<String> = call(&mut c, &["LATENCY", "LATEST"])
+        .array()
+        .iter()
+        .map(|e| e.array()[0].text())
+        .collect();
+    assert_eq!(events, ["fast-command"]);
+}
