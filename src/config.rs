@@ -31,6 +31,14 @@ pub struct Config {
     pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// `list-max-listpack-size`: accepted and reported; lists are one
+    /// ring buffer whatever its value (Redis 7.0 reports `quicklist` for
+    /// every list too).
+    pub list_max_listpack_size: i64,
+    /// A hash stays compact (`listpack`) up to this many fields...
+    pub hash_max_listpack_entries: usize,
+    /// ... and while every field and value is at most this many bytes.
+    pub hash_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -66,6 +74,11 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            list_max_listpack_size: -2,
+            // redis-server's built-in defaults (its sample redis.conf
+            // says 128 entries).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
         }
     }
 }
@@ -285,6 +298,67 @@ const DIRECTIVES: &[Directive] = &[
     },
 ];
 
+/// Directives of the compact encodings, each under its Redis 7 name and
+/// its older `ziplist` alias (both answer CONFIG GET, as in Redis).
+macro_rules! encoding_directive {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $ty:ty) => {
+        Directive {
+            name: $name,
+            get: |c| c.$field.to_string(),
+            set: |c, a| {
+                c.$field = int(one(a)?, $min, $max)? as $ty;
+                Ok(())
+            },
+            mutable: true,
+        }
+    };
+}
+
+const ENCODING_DIRECTIVES: &[Directive] = &[
+    encoding_directive!(
+        "list-max-listpack-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "list-max-ziplist-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "hash-max-listpack-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-ziplist-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-listpack-value",
+        hash_max_listpack_value,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-ziplist-value",
+        hash_max_listpack_value,
+        0,
+        i64::MAX,
+        usize
+    ),
+];
+
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
     match a {
         [v] => Ok(v),
@@ -347,10 +421,12 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
+fn all_directives() -> impl Iterator<Item = &'static Directive> {
+    DIRECTIVES.iter().chain(ENCODING_DIRECTIVES)
+}
+
 fn find(name: &str) -> Option<&'static Directive> {
-    DIRECTIVES
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(name))
+    all_directives().find(|d| d.name.eq_ignore_ascii_case(name))
 }
 
 /// A start-up configuration error, printed the way redis-server does.
@@ -433,8 +509,7 @@ impl Config {
 
     /// CONFIG GET: `(name, value)` for every directive matching any pattern.
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        DIRECTIVES
-            .iter()
+        all_directives()
             .filter(|d| {
                 patterns
                     .iter()

@@ -29,6 +29,11 @@ pub enum Ttl {
     At(u64),
 }
 
+/// Values whose free effort (elements) passes this are dropped on the
+/// lazyfree thread rather than on the loop, as Redis's
+/// `LAZYFREE_THRESHOLD`.
+pub const LAZYFREE_THRESHOLD: usize = 64;
+
 /// Items checked between two reads of the clock in a budgeted pass.
 const CLOCK_CHECK_EVERY: usize = 64;
 
@@ -42,6 +47,9 @@ pub struct Db {
     deadline_sum: u128,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
+    /// Big values removed or overwritten, waiting for the server to hand
+    /// them to the lazyfree thread (see [`Db::take_garbage`]).
+    garbage: Vec<Value>,
 }
 
 impl Db {
@@ -93,6 +101,7 @@ impl Db {
                 *expires -= 1;
                 *deadline_sum -= slot.expire_at as u128;
                 *expired += 1;
+                Self::dispose_into(&mut self.garbage, slot.value);
                 None
             }
         }
@@ -104,7 +113,8 @@ impl Db {
         let old_when = match self.dict.get_hashed_mut(h, key) {
             Some(slot) => {
                 let old = slot.expire_at;
-                slot.value = value;
+                let old_value = std::mem::replace(&mut slot.value, value);
+                Self::dispose_into(&mut self.garbage, old_value);
                 if old != 0 && now > old && ttl == Ttl::Keep {
                     // An expired key's deadline is not kept for its successor.
                     slot.expire_at = 0;
@@ -152,6 +162,35 @@ impl Db {
         if when != 0 {
             self.set_deadline(h, key, when);
         }
+    }
+
+    /// Deletes `key` (DEL, UNLINK), freeing a big value off the loop.
+    /// False if it was absent or already expired.
+    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
+        let h = self.dict.hash(key);
+        let Some(slot) = self.remove_hashed(h, key) else {
+            return false;
+        };
+        let live = !slot.is_expired(now);
+        if !live {
+            self.expired += 1;
+        }
+        Self::dispose_into(&mut self.garbage, slot.value);
+        live
+    }
+
+    /// Drops `v` here if that is cheap, else keeps it for the lazyfree
+    /// thread.
+    fn dispose_into(garbage: &mut Vec<Value>, v: Value) {
+        if v.free_effort() > LAZYFREE_THRESHOLD {
+            garbage.push(v);
+        }
+    }
+
+    /// The big values removed since the last call, for the server to free
+    /// on the lazyfree thread.
+    pub fn take_garbage(&mut self) -> Option<Vec<Value>> {
+        (!self.garbage.is_empty()).then(|| std::mem::take(&mut self.garbage))
     }
 
     /// Removes `key`; an already expired key counts as absent.
@@ -226,6 +265,7 @@ impl Db {
                 .remove_where(item.hash, |s| s.expire_at == item.when);
             if let Some((_, slot)) = hit {
                 self.forget_deadline(slot.expire_at);
+                Self::dispose_into(&mut self.garbage, slot.value);
                 removed += 1;
             }
         }
