@@ -444,6 +444,36 @@ mod tests {
         assert_eq!(db.avg_ttl(0), 5000);
     }
 
+    fn big_list(n: usize) -> Value {
+        let mut l = crate::types::list::List::new();
+        for i in 0..n {
+            l.push(crate::types::list::End::Right, format!("{i}").as_bytes());
+        }
+        Value::List(Box::new(l))
+    }
+
+    #[test]
+    fn big_values_go_to_the_lazyfree_list() {
+        let mut db = Db::new();
+        db.set(b"small", big_list(LAZYFREE_THRESHOLD), Ttl::Clear, 0);
+        db.set(b"big", big_list(10_000), Ttl::Clear, 0);
+        assert!(db.delete(b"small", 0));
+        assert!(
+            db.take_garbage().is_none(),
+            "small values are dropped in place"
+        );
+        assert!(db.delete(b"big", 0));
+        assert!(!db.delete(b"big", 0));
+        let g = db.take_garbage().expect("the big list");
+        assert_eq!(g.len(), 1);
+        // Overwriting and expiring a big value defer its drop too.
+        db.set(b"k", big_list(1000), Ttl::At(10), 0);
+        db.set(b"k", v("x"), Ttl::Keep, 0);
+        db.set(b"e", big_list(1000), Ttl::At(10), 0);
+        db.active_expire(11, far());
+        assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
+    }
+
     #[test]
     fn active_expiry_respects_budget() {
         let mut db = Db::new();

@@ -600,3 +600,17 @@ pub fn now_ms() -> u64 {
         .unwrap()
         .as_millis() as u64
 }
+
+/// Runs each `(command line, expected reply bytes)` in order on `c`; the
+/// line is split on single spaces. Fails naming the first mismatch.
+pub fn script(c: &mut TcpStream, steps: &[(&str, &[u8])]) {
+    for (line, want) in steps {
+        let args: Vec<&str> = line.split(' ').collect();
+        let got = cmd(c, &args);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(want),
+            "reply to {line:?}"
+        );
+    }
+}
