@@ -89,6 +89,19 @@ impl Blocking {
         }
     }
 
+    /// Marks every key waited for in `db` as ready (SWAPDB): a key that
+    /// does not exist is skipped when served.
+    pub fn signal_db(&mut self, db: usize) {
+        let Some(m) = self.by_key.get(db) else {
+            return;
+        };
+        for k in m.keys() {
+            if !self.ready.iter().any(|(d, r)| *d == db && r == k) {
+                self.ready.push((db, k.clone()));
+            }
+        }
+    }
+
     /// Keys are ready and blocked clients must be served.
     #[inline]
     pub fn has_ready(&self) -> bool {

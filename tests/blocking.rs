@@ -212,3 +212,17 @@ fn many_blocked_clients_time_out_independently() {
     }
     assert!(t.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn swapdb_wakes_clients_whose_key_now_exists() {
+    let srv = Server::start();
+    let (mut a, mut p) = (srv.raw(), srv.raw());
+    block(&mut a, "BLPOP l 0");
+    cmd(&mut p, &["SELECT", "1"]);
+    cmd(&mut p, &["RPUSH", "l", "from1"]);
+    assert_eq!(cmd(&mut p, &["SWAPDB", "0", "1"]), b"+OK\r\n");
+    assert_eq!(
+        read_reply_bytes(&mut a),
+        b"*2\r\n$1\r\nl\r\n$5\r\nfrom1\r\n"
+    );
+}

@@ -312,6 +312,10 @@ pub fn swapdb(ctx: &mut Ctx, args: Args) {
         return;
     };
     ctx.shared.dbs.swap(a, b);
+    // Clients blocked in either database now see other keys, as Redis's
+    // scanDatabaseForReadyKeys after SWAPDB.
+    ctx.shared.blocking.signal_db(a);
+    ctx.shared.blocking.signal_db(b);
     ctx.out.ok();
 }
 
