@@ -133,17 +133,13 @@ fn pop_generic(ctx: &mut Ctx, args: Args, end: End) {
     };
     match count {
         None => {
-            if let Some(v) = l.pop(end) {
-                out.bulk(v.as_bytes());
-            }
+            l.pop_with(end, |v| out.bulk(v));
         }
         Some(c) => {
             let n = c.min(l.len());
             out.array(n);
             for _ in 0..n {
-                if let Some(v) = l.pop(end) {
-                    out.bulk(v.as_bytes());
-                }
+                l.pop_with(end, |v| out.bulk(v));
             }
         }
     }
@@ -455,12 +451,12 @@ fn move_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> bo
     let Some(v) = l.pop(from) else {
         return false;
     };
-    out.bulk(v.as_bytes());
+    out.bulk(&v);
     match find(db, dst, now) {
-        Found::List(d) => d.push_elem(to, v),
+        Found::List(d) => d.push(to, &v),
         _ => {
             let mut d = List::new();
-            d.push_elem(to, v);
+            d.push(to, &v);
             // Same key (a rotation) cannot reach here: src exists.
             db.set(dst, Value::List(Box::new(d)), Ttl::Clear, now);
         }
@@ -544,17 +540,13 @@ fn pop_first<'k>(
         out.bulk(key);
         match count {
             None => {
-                if let Some(v) = l.pop(end) {
-                    out.bulk(v.as_bytes());
-                }
+                l.pop_with(end, |v| out.bulk(v));
             }
             Some(c) => {
                 let n = c.min(l.len());
                 out.array(n);
                 for _ in 0..n {
-                    if let Some(v) = l.pop(end) {
-                        out.bulk(v.as_bytes());
-                    }
+                    l.pop_with(end, |v| out.bulk(v));
                 }
             }
         }

@@ -456,7 +456,7 @@ mod tests {
     fn big_values_go_to_the_lazyfree_list() {
         let mut db = Db::new();
         db.set(b"small", big_list(LAZYFREE_THRESHOLD), Ttl::Clear, 0);
-        db.set(b"big", big_list(10_000), Ttl::Clear, 0);
+        db.set(b"big", big_list(200_000), Ttl::Clear, 0);
         assert!(db.delete(b"small", 0));
         assert!(
             db.take_garbage().is_none(),
@@ -467,9 +467,9 @@ mod tests {
         let g = db.take_garbage().expect("the big list");
         assert_eq!(g.len(), 1);
         // Overwriting and expiring a big value defer its drop too.
-        db.set(b"k", big_list(1000), Ttl::At(10), 0);
+        db.set(b"k", big_list(200_000), Ttl::At(10), 0);
         db.set(b"k", v("x"), Ttl::Keep, 0);
-        db.set(b"e", big_list(1000), Ttl::At(10), 0);
+        db.set(b"e", big_list(200_000), Ttl::At(10), 0);
         db.active_expire(11, far());
         assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
     }

@@ -149,7 +149,7 @@ impl Value {
     /// `lazyfreeGetFreeEffort`: elements for a collection, 1 otherwise.
     pub fn free_effort(&self) -> usize {
         match self {
-            Value::List(l) => l.len(),
+            Value::List(l) => l.free_effort(),
             Value::Hash(h) => h.free_effort(),
             _ => 1,
         }
