@@ -42,6 +42,9 @@ fn read_entry(buf: &[u8], mut pos: usize) -> (&[u8], usize) {
 }
 
 fn write_entry(out: &mut Vec<u8>, v: &[u8]) {
+    // Exact growth, as a listpack's realloc: a compact hash is small, and
+    // doubling would leave up to half of it unused.
+    out.reserve_exact(v.len() + 10);
     let mut len = v.len();
     while len >= 0x80 {
         out.push((len as u8 & 0x7f) | 0x80);
@@ -140,7 +143,9 @@ impl<'a> Iterator for PackIter<'a> {
 
 pub enum Hash {
     Pack(ListPack),
-    Table(Dict<Key>),
+    /// Boxed: a table's header is several times a compact hash's, and
+    /// most hashes are compact.
+    Table(Box<Dict<Key>>),
 }
 
 impl Default for Hash {
@@ -159,7 +164,7 @@ impl Clone for Hash {
                     let h = t.hash(k.as_bytes());
                     t.insert_new(h, k.clone(), v.clone());
                 });
-                Hash::Table(t)
+                Hash::Table(Box::new(t))
             }
         }
     }
@@ -280,7 +285,7 @@ impl Hash {
                 let h = d.hash(f);
                 d.insert_new(h, Key::from(f), Key::from(v));
             }
-            *self = Hash::Table(d);
+            *self = Hash::Table(Box::new(d));
         }
     }
 
