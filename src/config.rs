@@ -357,20 +357,26 @@ const ENCODING_DIRECTIVES: &[Directive] = &[
         i64::MAX,
         usize
     ),
-    encoding_directive!(
-        "hash-max-listpack-value",
-        hash_max_listpack_value,
-        0,
-        i64::MAX,
-        usize
-    ),
-    encoding_directive!(
-        "hash-max-ziplist-value",
-        hash_max_listpack_value,
-        0,
-        i64::MAX,
-        usize
-    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-listpack-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-ziplist-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
 ];
 
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {

@@ -331,6 +331,11 @@ fn encoding_follows_the_listpack_limits() {
             ("HDEL h a b", b":2\r\n"),
             ("OBJECT ENCODING h", b"$9\r\nhashtable\r\n"),
             ("CONFIG SET hash-max-ziplist-entries 128", OK),
+            ("CONFIG SET hash-max-listpack-value 1kb", OK),
+            ("CONFIG GET hash-max-listpack-value", b"*2\r\n$23\r\nhash-max-listpack-value\r\n$4\r\n1024\r\n"),
+            ("CONFIG SET hash-max-listpack-value -1", b"-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-value') - argument must be a memory value\r\n"),
+            ("CONFIG SET hash-max-listpack-entries 1k", b"-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - argument couldn't be parsed into an integer\r\n"),
+            ("CONFIG SET hash-max-listpack-value 64", OK),
             (
                 "CONFIG GET hash-max-listpack-entries",
                 b"*2\r\n$25\r\nhash-max-listpack-entries\r\n$3\r\n128\r\n",

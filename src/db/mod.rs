@@ -200,6 +200,7 @@ impl Db {
         let slot = self.remove_hashed(h, key)?;
         if slot.is_expired(now) {
             self.expired += 1;
+            Self::dispose_into(&mut self.garbage, slot.value);
             None
         } else {
             Some(slot)
