@@ -42,10 +42,18 @@ struct Blocked {
     ranges: Vec<(usize, usize)>,
 }
 
+/// The clients blocked on one key.
+#[derive(Default)]
+struct Waiters {
+    queue: VecDeque<usize>,
+    /// Already in the ready list: one entry per key however many writes.
+    ready: bool,
+}
+
 #[derive(Default)]
 pub struct Blocking {
     /// Per database: key → connections blocked on it, in arrival order.
-    by_key: Vec<Map<Vec<u8>, VecDeque<usize>>>,
+    by_key: Vec<Map<Vec<u8>, Waiters>>,
     /// Blocked connections by connection id.
     clients: Map<usize, Blocked>,
     /// `(deadline, connection)` of the clients with a timeout.
@@ -83,8 +91,10 @@ impl Blocking {
         if self.clients.is_empty() {
             return;
         }
-        let waited = self.by_key.get(db).is_some_and(|m| m.contains_key(key));
-        if waited && !self.ready.iter().any(|(d, k)| *d == db && k == key) {
+        if let Some(w) = self.by_key.get_mut(db).and_then(|m| m.get_mut(key))
+            && !w.ready
+        {
+            w.ready = true;
             self.ready.push((db, key.to_vec()));
         }
     }
@@ -92,11 +102,12 @@ impl Blocking {
     /// Marks every key waited for in `db` as ready (SWAPDB): a key that
     /// does not exist is skipped when served.
     pub fn signal_db(&mut self, db: usize) {
-        let Some(m) = self.by_key.get(db) else {
+        let Some(m) = self.by_key.get_mut(db) else {
             return;
         };
-        for k in m.keys() {
-            if !self.ready.iter().any(|(d, r)| *d == db && r == k) {
+        for (k, w) in m.iter_mut() {
+            if !w.ready {
+                w.ready = true;
                 self.ready.push((db, k.clone()));
             }
         }
@@ -118,7 +129,7 @@ impl Blocking {
             self.by_key.resize_with(b.db + 1, Map::default);
         }
         for k in &b.keys {
-            let q = self.by_key[b.db].entry(k.clone()).or_default();
+            let q = &mut self.by_key[b.db].entry(k.clone()).or_default().queue;
             // A key named twice (BLPOP k k 0) queues the client once.
             if q.back() != Some(&conn) {
                 q.push_back(conn);
@@ -140,9 +151,9 @@ impl Blocking {
     fn forget(&mut self, conn: usize, b: &Blocked) {
         if let Some(m) = self.by_key.get_mut(b.db) {
             for k in &b.keys {
-                if let Some(q) = m.get_mut(k.as_slice()) {
-                    q.retain(|&c| c != conn);
-                    if q.is_empty() {
+                if let Some(w) = m.get_mut(k.as_slice()) {
+                    w.queue.retain(|&c| c != conn);
+                    if w.queue.is_empty() {
                         m.remove(k.as_slice());
                     }
                 }
@@ -245,9 +256,16 @@ pub fn handle_clients_blocked_on_keys<S>(
     while !shared.blocking.ready.is_empty() {
         let ready = std::mem::take(&mut shared.blocking.ready);
         for (db, key) in ready {
-            let waiting: Vec<usize> = match shared.blocking.by_key.get(db).and_then(|m| m.get(&key))
+            let waiting: Vec<usize> = match shared
+                .blocking
+                .by_key
+                .get_mut(db)
+                .and_then(|m| m.get_mut(&key))
             {
-                Some(q) => q.iter().copied().collect(),
+                Some(w) => {
+                    w.ready = false;
+                    w.queue.iter().copied().collect()
+                }
                 None => continue,
             };
             for id in waiting {

@@ -390,10 +390,29 @@ fn hrandfield_count(ctx: &mut Ctx, key: &[u8], count: i64, withvalues: bool) {
         h.for_each(|f, v| reply_pair(out, f, v, withvalues));
         return;
     }
-    // Distinct picks: choose `count` indexes of an iteration order, as a
-    // partial Fisher-Yates over positions (O(len) memory for one call,
-    // bounded by the hash's own size).
     let len = h.len();
+    if count * 3 <= len && matches!(h, Hash::Table(_)) {
+        // Few of many (Redis's case 4): random picks until `count` are
+        // distinct, O(count) rather than O(len).
+        let mut picked: std::collections::HashSet<Vec<u8>, ahash::RandomState> = Default::default();
+        let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(count);
+        while pairs.len() < count {
+            let Some((f, v)) = h.random_pair(next_rand()) else {
+                break;
+            };
+            if picked.insert(f.to_vec()) {
+                pairs.push((f.to_vec(), v.to_vec()));
+            }
+        }
+        header(out, pairs.len());
+        for (f, v) in &pairs {
+            reply_pair(out, f, v, withvalues);
+        }
+        return;
+    }
+    // Distinct picks of a large share: choose `count` positions of the
+    // iteration order by a partial Fisher-Yates (O(len), as Redis's
+    // case 3 copies the whole hash).
     let mut idx: Vec<u32> = (0..len as u32).collect();
     for i in 0..count {
         let j = i + (next_rand() as usize) % (len - i);
