@@ -35,9 +35,8 @@ pub struct Config {
     pub eventloop_cpu_tracking: bool,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
-    /// `list-max-listpack-size`: accepted and reported; lists are one
-    /// ring buffer whatever its value (Redis 7.0 reports `quicklist` for
-    /// every list too).
+    /// `list-max-listpack-size`: how full a list node gets (negative:
+    /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
     pub list_max_listpack_size: i64,
     /// A hash stays compact (`listpack`) up to this many fields...
     pub hash_max_listpack_entries: usize,

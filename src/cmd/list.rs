@@ -7,7 +7,7 @@ use crate::blocking;
 use crate::db::{Db, Slot, Ttl, Value};
 use crate::errors;
 use crate::resp::{Args, Reply};
-use crate::types::list::{End, List, norm_index, norm_range};
+use crate::types::list::{End, Fill, List, norm_index, norm_range};
 use crate::util::num::parse_i64;
 
 /// What a key holds, for list commands.
@@ -59,17 +59,23 @@ fn positive_count(out: &mut Reply, a: &[u8]) -> Option<usize> {
     }
 }
 
+/// The configured node fill (`list-max-listpack-size`).
+fn fill(ctx: &Ctx) -> Fill {
+    Fill(ctx.shared.config.list_max_listpack_size)
+}
+
 /// Pushes `elems` on `key` at `end`; creates the list unless `xx`
 /// (LPUSHX/RPUSHX). Replies with the new length.
 fn push_generic(ctx: &mut Ctx, args: Args, end: End, xx: bool) {
     let key = args.get(1);
+    let fill = fill(ctx);
     let now = ctx.now();
     let dbi = ctx.client.db;
     let db = ctx.db();
     let len = match find(db, key, now) {
         Found::List(l) => {
             for v in args.iter().skip(2) {
-                l.push(end, v);
+                l.push_fill(end, v, fill);
             }
             l.len()
         }
@@ -78,7 +84,7 @@ fn push_generic(ctx: &mut Ctx, args: Args, end: End, xx: bool) {
         Found::Missing => {
             let mut l = List::new();
             for v in args.iter().skip(2) {
-                l.push(end, v);
+                l.push_fill(end, v, fill);
             }
             let n = l.len();
             db.set(key, Value::List(Box::new(l)), Ttl::Clear, now);
@@ -431,6 +437,7 @@ fn move_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> bo
     let now = ctx.now();
     let dbi = ctx.client.db;
     let serving = ctx.shared.blocking.serving();
+    let fill = fill(ctx);
     let (out, db, _, _) = ctx.split();
     match find(db, src, now) {
         Found::Missing => return false,
@@ -453,10 +460,10 @@ fn move_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> bo
     };
     out.bulk(&v);
     match find(db, dst, now) {
-        Found::List(d) => d.push(to, &v),
+        Found::List(d) => d.push_fill(to, &v, fill),
         _ => {
             let mut d = List::new();
-            d.push(to, &v);
+            d.push_fill(to, &v, fill);
             // Same key (a rotation) cannot reach here: src exists.
             db.set(dst, Value::List(Box::new(d)), Ttl::Clear, now);
         }

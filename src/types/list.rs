@@ -1,7 +1,7 @@
 //! The list type: a deque of packed nodes, Redis's quicklist idea.
 //!
-//! Each node is one buffer of length-prefixed entries (up to
-//! [`NODE_BYTES`], Redis's default `list-max-listpack-size -2`), so a small
+//! Each node is one buffer of length-prefixed entries, filled as
+//! `list-max-listpack-size` says ([`Fill`]; by default 8 KB), so a small
 //! element costs its bytes plus two (Redis's listpack costs about the
 //! same), not a pointer and an allocation. Entries carry their length at
 //! both ends so a node is walked from either side. The head and tail nodes
@@ -13,8 +13,46 @@
 use std::collections::VecDeque;
 
 /// Bytes of entries a node takes before pushes open a new node (8 KB,
-/// Redis's default node size).
+/// Redis's default node size), and Redis's `SIZE_SAFETY_LIMIT` for
+/// count-limited nodes.
 pub const NODE_BYTES: usize = 8 * 1024;
+
+/// `list-max-listpack-size`, as Redis's quicklist `fill`: negative -1..-5
+/// limits a node to 4, 8, 16, 32 or 64 KB of entries (below -5 counts as
+/// -5); zero or positive limits it to that many entries, and to 8 KB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fill(pub i64);
+
+impl Default for Fill {
+    fn default() -> Self {
+        Fill(-2)
+    }
+}
+
+impl Fill {
+    /// Bytes a node may hold.
+    fn max_bytes(self) -> usize {
+        if self.0 < 0 {
+            4096 << ((self.0.unsigned_abs().min(5) - 1) as u32)
+        } else {
+            NODE_BYTES
+        }
+    }
+
+    /// Whether a node of `count` entries and `used` bytes takes one more
+    /// entry of `size` bytes (an empty node takes anything).
+    fn allows(self, count: usize, used: usize, size: usize) -> bool {
+        if count == 0 {
+            return true;
+        }
+        let bytes = used + size;
+        if self.0 < 0 {
+            bytes <= self.max_bytes()
+        } else {
+            (count as i64) < self.0 && bytes <= NODE_BYTES
+        }
+    }
+}
 
 /// Length byte announcing a long entry (its length follows as a u64).
 const LONG: u8 = 0xff;
@@ -103,7 +141,7 @@ impl Node {
     /// Room for `size` more bytes at `end`'s side, growing the buffer by
     /// doubling (capped near the node size) with the data kept at the far
     /// side, so repeated pushes at one end are amortised O(1).
-    fn make_room(&mut self, end: End, size: usize) {
+    fn make_room(&mut self, end: End, size: usize, cap: usize) {
         let have = match end {
             End::Left => self.start,
             End::Right => self.buf.len() - self.end,
@@ -112,9 +150,7 @@ impl Node {
             return;
         }
         let used = self.used();
-        let want = (used + size)
-            .max((2 * self.buf.len()).min(NODE_BYTES))
-            .max(16);
+        let want = (used + size).max((2 * self.buf.len()).min(cap)).max(16);
         let mut nb = vec![0u8; want];
         let at = match end {
             End::Left => want - used,
@@ -126,9 +162,9 @@ impl Node {
         self.end = at + used;
     }
 
-    fn push(&mut self, end: End, v: &[u8]) {
+    fn push(&mut self, end: End, v: &[u8], cap: usize) {
         let size = entry_size(v.len());
-        self.make_room(end, size);
+        self.make_room(end, size, cap);
         match end {
             End::Left => {
                 self.start -= size;
@@ -254,14 +290,22 @@ impl List {
         self.nodes.len()
     }
 
+    /// Pushes with the default fill (8 KB nodes).
     #[inline]
     pub fn push(&mut self, end: End, v: &[u8]) {
+        self.push_fill(end, v, Fill::default());
+    }
+
+    /// Pushes, opening a new end node when `fill` says the current one is
+    /// full.
+    #[inline]
+    pub fn push_fill(&mut self, end: End, v: &[u8], fill: Fill) {
         let size = entry_size(v.len());
         let full = match end {
             End::Left => self.nodes.front(),
             End::Right => self.nodes.back(),
         }
-        .is_none_or(|n| n.count > 0 && n.used() + size > NODE_BYTES);
+        .is_none_or(|n| !fill.allows(n.count, n.used(), size));
         if full {
             // The old end node becomes interior: give back its spare room.
             let old = match end {
@@ -281,7 +325,7 @@ impl List {
             End::Right => self.nodes.back_mut(),
         };
         if let Some(node) = node {
-            node.push(end, v);
+            node.push(end, v, fill.max_bytes());
             self.len += 1;
         }
     }
@@ -732,5 +776,28 @@ mod tests {
         assert_eq!(items(&l), want);
         assert_eq!(l.len(), 11);
         assert_eq!(l.nodes.len(), 1);
+    }
+
+    #[test]
+    fn fill_limits_nodes_as_redis() {
+        let mut l = List::new();
+        for _ in 0..10 {
+            l.push_fill(End::Right, b"x", Fill(2));
+        }
+        assert_eq!(l.nodes.len(), 5);
+        let mut l = List::new();
+        for _ in 0..3 {
+            l.push_fill(End::Left, b"x", Fill(0));
+        }
+        assert_eq!(l.nodes.len(), 3, "fill 0: one entry per node");
+        let big = [7u8; 1000];
+        for (fill, per_node) in [(-1, 4), (-2, 8), (-5, 64), (-100, 64)] {
+            let mut l = List::new();
+            for _ in 0..130 {
+                l.push_fill(End::Right, &big, Fill(fill));
+            }
+            assert_eq!(l.nodes[0].count, per_node, "fill {fill}");
+            assert!(l.iter().all(|v| v == big));
+        }
     }
 }
