@@ -19,6 +19,16 @@
 //!   next deadline, so sub-second timeouts are kept to the millisecond
 //!   without scanning clients.
 
+//!
+//! Adding a blocking command (BZPOPMIN, BZMPOP, ...): parse the timeout
+//! with [`parse_timeout`]; try the non-blocking work; if there is nothing,
+//! call [`block`] with the keys and the handler itself. While
+//! [`Blocking::serving`] is true, treat a key of another type as empty so
+//! the client keeps waiting. Every write that creates or grows a key of
+//! that type calls [`Blocking::signal_key_as_ready`]. The timeout reply is
+//! the null array for every kind, as in Redis. MULTI/EXEC and scripts set
+//! [`Blocking::deny_blocking`] while they run commands.
+
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use slab::Slab;
