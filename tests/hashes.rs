@@ -428,22 +428,8 @@ fn keys_commands_work_with_hashes() {
 #[test]
 fn resp3_map_and_pairs() {
     let (_s, mut c) = conn();
-    send_raw(&mut c, &encode(&[b"HELLO", b"3"]));
-    let mut first = [0u8; 1];
-    use std::io::Read;
-    c.read_exact(&mut first).unwrap();
-    if first[0] == b'-' {
-        let _ = read_line_rest(&mut c);
-        println!("skipped: no HELLO");
+    if !hello3(&mut c) {
         return;
-    }
-    // Drain the HELLO map with a PING marker.
-    send_raw(&mut c, &encode(&[b"PING"]));
-    let mut buf = Vec::new();
-    while !buf.ends_with(b"+PONG\r\n") {
-        let mut b = [0u8; 1];
-        c.read_exact(&mut b).unwrap();
-        buf.push(b[0]);
     }
     cmd(&mut c, &["HSET", "h", "a", "1"]);
     send_raw(&mut c, &encode(&[b"HGETALL", b"h"]));
@@ -463,15 +449,4 @@ fn resp3_map_and_pairs() {
     assert_eq!(read_exact_bytes(&mut c, 4), b"%0\r\n");
     send_raw(&mut c, &encode(&[b"HGET", b"h", b"zz"]));
     assert_eq!(read_exact_bytes(&mut c, 3), b"_\r\n");
-}
-
-fn read_line_rest(c: &mut TcpStream) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let mut b = [0u8; 1];
-    while !out.ends_with(b"\r\n") {
-        c.read_exact(&mut b).unwrap();
-        out.push(b[0]);
-    }
-    out
 }

@@ -460,3 +460,30 @@ fn a_long_queue_keeps_order() {
     }
     assert_eq!(cmd(&mut c, &["LLEN", "q"]), b":10\r\n");
 }
+
+/// RESP3 shapes (after HELLO 3): nulls are `_`, pops stay arrays.
+#[test]
+fn resp3_null_and_array_shapes() {
+    let (_s, mut c) = conn();
+    if !hello3(&mut c) {
+        return;
+    }
+    cmd(&mut c, &["RPUSH", "l", "a"]);
+    let checks: &[(&[&str], &[u8])] = &[
+        (&["LPOP", "nokey"], b"_\r\n"),
+        (&["LPOP", "nokey", "2"], b"_\r\n"),
+        (&["LINDEX", "l", "5"], b"_\r\n"),
+        (&["LPOS", "l", "z"], b"_\r\n"),
+        (&["LMPOP", "1", "nokey", "left"], b"_\r\n"),
+        (&["BLPOP", "nokey", "0.01"], b"_\r\n"),
+        (&["BLMOVE", "nokey", "d", "left", "left", "0.01"], b"_\r\n"),
+        (&["BLPOP", "l", "0"], b"*2\r\n$1\r\nl\r\n$1\r\na\r\n"),
+    ];
+    for (args, want) in checks {
+        send_raw(
+            &mut c,
+            &encode(&args.iter().map(|a| a.as_bytes()).collect::<Vec<_>>()),
+        );
+        assert_eq!(read_exact_bytes(&mut c, want.len()), *want, "{args:?}");
+    }
+}
