@@ -150,7 +150,9 @@ impl Node {
             return;
         }
         let used = self.used();
-        let want = (used + size).max((2 * self.buf.len()).min(cap)).max(16);
+        // Half as much again (amortised O(1), and at most a third of a
+        // small list's buffer unused), within the node's limit.
+        let want = (used + size).max((used + used / 2 + size).min(cap)).max(16);
         let mut nb = vec![0u8; want];
         let at = match end {
             End::Left => want - used,
@@ -314,6 +316,10 @@ impl List {
             };
             if let Some(old) = old {
                 old.compact();
+            }
+            if self.nodes.capacity() == 0 {
+                // Most lists are one node: no room for four.
+                self.nodes.reserve_exact(1);
             }
             match end {
                 End::Left => self.nodes.push_front(Node::default()),
