@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ferrite::blocking::Blocking;
 use ferrite::cmd::{Ctx, Table};
 use ferrite::config::Config;
 use ferrite::conn::ClientState;
@@ -37,6 +38,7 @@ fn shared() -> Shared {
         dbs: vec![db],
         observ: Observ::new(&config),
         monitors: Monitors::default(),
+        blocking: Blocking::default(),
         config,
         stats: Stats::default(),
         now_ms: 1,
