@@ -559,3 +559,25 @@ fn protocol_errors_are_counted() {
     let es = info_args(&mut c, &["errorstats"]);
     assert_eq!(info_field(&es, "errorstat_ERR").as_deref(), Some("count=1"));
 }
+
+#[test]
+fn blocked_clients_are_counted() {
+    let srv = Server::start();
+    let mut waiter = srv.raw();
+    let mut c = srv.raw();
+    send_raw(&mut waiter, &encode(&[b"BLPOP", b"list", b"0"]));
+    let blocked = |c: &mut TcpStream| info_field(&info(c, "clients"), "blocked_clients");
+    assert!(
+        poll_until(std::time::Duration::from_secs(5), || blocked(&mut c)
+            .as_deref()
+            == Some("1")),
+        "{:?}",
+        blocked(&mut c)
+    );
+    assert_eq!(cmd(&mut c, &["RPUSH", "list", "x"]), b":1\r\n");
+    assert_eq!(
+        read_reply_bytes(&mut waiter),
+        b"*2\r\n$4\r\nlist\r\n$1\r\nx\r\n"
+    );
+    assert_eq!(blocked(&mut c).as_deref(), Some("0"));
+}

@@ -129,7 +129,7 @@ fn info_section(ctx: &Ctx, name: &str, t: &mut String) {
             line!("maxclients:{}", sh.config.maxclients);
             line!("client_recent_max_input_buffer:0");
             line!("client_recent_max_output_buffer:0");
-            line!("blocked_clients:0");
+            line!("blocked_clients:{}", sh.blocking.blocked_clients());
             line!("tracking_clients:0");
             line!("clients_in_timeout_table:0");
         }
