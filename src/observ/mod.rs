@@ -119,17 +119,6 @@ impl Observ {
         }
     }
 
-    /// Flags of the command behind a statistics index.
-    pub fn stat_flags(i: usize) -> u32 {
-        match i.checked_sub(COMMANDS.len()) {
-            None => COMMANDS[i].flags,
-            Some(s) => crate::cmd::COMMANDS
-                .iter()
-                .find(|c| c.name == SUBCOMMANDS[s].parent)
-                .map_or(0, |c| c.flags),
-        }
-    }
-
     /// A command that ran, just after its handler: reads the clock once
     /// (the previous command's end is this one's start), counts the call,
     /// its time and whether it replied an error, and feeds its histogram.
