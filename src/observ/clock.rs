@@ -44,10 +44,17 @@ fn rdtsc() -> u64 {
     0
 }
 
-/// A counter that ticks at a constant rate in every power state and is
-/// the same on every core (Linux's `constant_tsc` and `nonstop_tsc`).
+/// A counter that ticks at a constant rate in every power state
+/// (`constant_tsc`, `nonstop_tsc`) and that the kernel itself trusts as
+/// its clock source, so it agrees across cores.
 fn invariant_tsc() -> bool {
     if !cfg!(target_arch = "x86_64") {
+        return false;
+    }
+    let source =
+        std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+            .unwrap_or_default();
+    if source.trim() != "tsc" {
         return false;
     }
     let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else {
