@@ -176,3 +176,17 @@ fn help_and_errors() {
         b"-ERR wrong number of arguments for 'slowlog' command\r\n"
     );
 }
+
+#[test]
+fn resetstat_keeps_the_slow_log_and_latency_samples() {
+    let (_s, mut c) = conn();
+    assert_eq!(
+        cmd(&mut c, &["CONFIG", "SET", "latency-monitor-threshold", "5"]),
+        OK
+    );
+    assert_eq!(cmd(&mut c, &["DEBUG", "SLEEP", "0.015"]), OK);
+    assert_eq!(cmd(&mut c, &["SLOWLOG", "LEN"]), b":1\r\n");
+    assert_eq!(cmd(&mut c, &["CONFIG", "RESETSTAT"]), OK);
+    assert_eq!(cmd(&mut c, &["SLOWLOG", "LEN"]), b":1\r\n");
+    assert_eq!(call(&mut c, &["LATENCY", "LATEST"]).array().len(), 1);
+}
