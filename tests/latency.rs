@@ -182,3 +182,16 @@ fn fast_commands_have_their_own_event() {
         .collect();
     assert_eq!(events, ["fast-command"]);
 }
+
+#[test]
+fn a_blocked_command_counts_without_a_histogram_sample() {
+    let (_s, mut c) = conn();
+    assert_eq!(cmd(&mut c, &["BLPOP", "nolist", "0.05"]), b"*-1\r\n");
+    let stats = call(&mut c, &["INFO", "commandstats"]).text();
+    let line = info_field(&stats, "cmdstat_blpop").unwrap_or_else(|| panic!("{stats}"));
+    assert!(line.starts_with("calls=1,"), "{line}");
+    let usec: u64 = line.split(',').nth(1).unwrap()[5..].parse().unwrap();
+    assert!(usec < 50_000, "the wait is not the command's time: {line}");
+    let ls = call(&mut c, &["INFO", "latencystats"]).text();
+    assert!(!ls.contains("latency_percentiles_usec_blpop"), "{ls}");
+}

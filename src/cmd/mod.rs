@@ -308,12 +308,15 @@ impl Table {
         // Counted after running, as Redis: INFO does not count itself.
         ctx.shared.stats.total_commands += 1;
         let failed = ctx.out.buffer().get(mark) == Some(&b'-');
+        // A command that blocked counts as a call, but adds no histogram
+        // sample and is not judged slow, as in Redis 7.0.
+        let blocked = cmd.flags & BLOCKING != 0 && ctx.client.blocked;
         let obs = &mut ctx.shared.observ;
-        let ns = obs.command_done(stat, failed);
+        let ns = obs.command_done(stat, failed, !blocked);
         if failed {
             obs.count_error(&ctx.out.buffer()[mark..]);
         }
-        if obs.is_slow(ns) {
+        if !blocked && obs.is_slow(ns) {
             slow_command(ctx, cmd, args, ns);
         }
         if ctx.shared.monitors.active() && cmd.flags & ADMIN == 0 {

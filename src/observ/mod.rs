@@ -121,10 +121,11 @@ impl Observ {
 
     /// A command that ran, just after its handler: reads the clock once
     /// (the previous command's end is this one's start), counts the call,
-    /// its time and whether it replied an error, and feeds its histogram.
+    /// its time and whether it replied an error, and feeds its histogram
+    /// (unless `sample` is false).
     /// Returns its duration in ns.
     #[inline(always)]
-    pub fn command_done(&mut self, stat: usize, failed: bool) -> u64 {
+    pub fn command_done(&mut self, stat: usize, failed: bool, sample: bool) -> u64 {
         let end = self.timer.now();
         let ns = self.timer.ns_between(self.last_end, end);
         self.last_end = end;
@@ -132,7 +133,7 @@ impl Observ {
         s.calls += 1;
         s.ns += ns;
         s.failed += failed as u64;
-        if self.tracking {
+        if self.tracking && sample {
             match &mut s.hist {
                 Some(h) => h.record(ns),
                 None => new_histogram(s, ns),
