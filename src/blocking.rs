@@ -292,13 +292,18 @@ pub fn handle_clients_blocked_on_keys<S>(
                 };
                 conn.state.blocked = false;
                 shared.blocking.serving = true;
+                let start = shared.observ.timer.now();
                 let mut ctx = Ctx {
                     out: Reply::new(&mut conn.wbuf, conn.state.proto),
                     client: &mut conn.state,
                     shared,
                 };
-                (b.handler)(&mut ctx, Args::new(&b.argv, &b.ranges));
+                let args = Args::new(&b.argv, &b.ranges);
+                (b.handler)(&mut ctx, args);
                 shared.blocking.serving = false;
+                if !conn.state.blocked {
+                    shared.observ.command_served(args.get(0), start);
+                }
                 if conn.state.blocked {
                     shared.blocking.clients.insert(id, b);
                 } else {

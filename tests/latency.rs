@@ -195,3 +195,28 @@ fn a_blocked_command_counts_without_a_histogram_sample() {
     let ls = call(&mut c, &["INFO", "latencystats"]).text();
     assert!(!ls.contains("latency_percentiles_usec_blpop"), "{ls}");
 }
+
+#[test]
+fn a_served_blocked_command_adds_its_serving_time_as_a_sample() {
+    let srv = Server::start();
+    let mut waiter = srv.raw();
+    let mut c = srv.raw();
+    send_raw(&mut waiter, &encode(&[b"BLPOP", b"servedlist", b"5"]));
+    let stats = |c: &mut TcpStream| info_field(&info(c, "commandstats"), "cmdstat_blpop");
+    assert!(poll_until(std::time::Duration::from_secs(5), || stats(
+        &mut c
+    )
+    .is_some()));
+    assert!(stats(&mut c).unwrap().starts_with("calls=1,"));
+    assert_eq!(cmd(&mut c, &["RPUSH", "servedlist", "a"]), b":1\r\n");
+    assert_eq!(
+        read_reply_bytes(&mut waiter),
+        b"*2\r\n$10\r\nservedlist\r\n$1\r\na\r\n"
+    );
+    assert!(
+        stats(&mut c).unwrap().starts_with("calls=1,"),
+        "still one call"
+    );
+    let ls = info(&mut c, "latencystats");
+    assert!(ls.contains("latency_percentiles_usec_blpop:p50="), "{ls}");
+}

@@ -142,6 +142,24 @@ impl Observ {
         ns
     }
 
+    /// A blocked command was served (its handler ran again from `start`):
+    /// as Redis, its time adds to the call counted when it blocked, and
+    /// is its histogram sample.
+    pub fn command_served(&mut self, name: &[u8], start: u64) {
+        let ns = self.timer.ns_between(start, self.timer.now());
+        let Some(i) = COMMANDS
+            .iter()
+            .position(|c| name.eq_ignore_ascii_case(c.name.as_bytes()))
+        else {
+            return;
+        };
+        let s = &mut self.cmds[i];
+        s.ns += ns;
+        if self.tracking {
+            s.hist.get_or_insert_with(Histogram::new).record(ns);
+        }
+    }
+
     #[inline]
     pub fn is_slow(&self, ns: u64) -> bool {
         ns >= self.slow_ns
