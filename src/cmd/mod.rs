@@ -5,6 +5,7 @@
 //! Redis's `processCommand` order: unknown command, then arity, then the
 //! handler; handlers never check arity themselves.
 
+pub mod client;
 pub mod expire;
 pub mod keys;
 pub mod server;
@@ -144,7 +145,7 @@ pub static COMMANDS: &[Command] = &[
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
     row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
-    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
+    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
 ];
