@@ -31,6 +31,10 @@ pub struct Config {
     pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// The default user's password; empty = none (no AUTH needed).
+    pub requirepass: String,
+    /// Redis's protected mode: without a password, only local peers.
+    pub protected_mode: bool,
 }
 
 impl Default for Config {
@@ -66,6 +70,8 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            requirepass: String::new(),
+            protected_mode: true,
         }
     }
 }
@@ -270,6 +276,24 @@ const DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         mutable: false,
+    },
+    Directive {
+        name: "requirepass",
+        get: |c| c.requirepass.clone(),
+        set: |c, a| {
+            c.requirepass = one(a)?.to_string();
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "protected-mode",
+        get: |c| yes_no(c.protected_mode),
+        set: |c, a| {
+            c.protected_mode = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
     },
     Directive {
         name: "appendonly",

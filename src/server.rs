@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use slab::Slab;
 
+use crate::clients::{self, Clients};
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
 use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
@@ -116,6 +117,8 @@ pub struct Shared {
     pub run_id: String,
     /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
     pub shutdown: bool,
+    /// Every client as CLIENT LIST sees it; pause and kill requests.
+    pub clients: Clients,
 }
 
 impl Shared {
@@ -239,6 +242,7 @@ impl<R: Reactor> Server<R> {
             connected_clients: 0,
             run_id: run_id(),
             shutdown: false,
+            clients: Clients::default(),
         };
         shared.refresh_clock();
         Ok(Server {
@@ -296,6 +300,7 @@ impl<R: Reactor> Server<R> {
     }
 
     fn accept(&mut self, n: usize) {
+        let laddr = self.reactor.local_addrs().get(n).copied();
         loop {
             let (mut sock, addr) = match self.reactor.accept(n) {
                 Ok(Some(pair)) => pair,
@@ -316,6 +321,11 @@ impl<R: Reactor> Server<R> {
                 }
             };
             self.shared.stats.total_connections += 1;
+            let cfg = &self.shared.config;
+            if clients::denied(cfg.protected_mode, cfg.requirepass.as_bytes(), addr.ip()) {
+                let _ = self.reactor.send(&mut sock, errors::DENIED);
+                continue;
+            }
             if self.conns.len() >= self.shared.config.maxclients {
                 self.shared.stats.rejected_connections += 1;
                 let _ = self.reactor.send(&mut sock, errors::MAX_CLIENTS);
@@ -327,8 +337,12 @@ impl<R: Reactor> Server<R> {
                 continue;
             }
             sys::set_keepalive(R::raw_fd(&sock), self.shared.config.tcp_keepalive);
-            let state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
+            let mut state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
             self.next_client_id += 1;
+            state.laddr = laddr.unwrap_or(addr);
+            state.fd = R::raw_fd(&sock);
+            state.authenticated = self.shared.config.requirepass.is_empty();
+            self.shared.clients.add(id, &state);
             entry.insert(Conn::new(sock, state));
             self.shared.connected_clients = self.conns.len();
         }
@@ -408,6 +422,13 @@ impl<R: Reactor> Server<R> {
         }
         let more_cmds = self.process_input(id);
         let conn = &mut self.conns[id];
+        self.shared.clients.sync(id, &conn.state);
+        if !self.shared.clients.kills.is_empty() {
+            self.close_killed();
+        }
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
         if conn.kill {
             self.close(id);
             return;
@@ -440,6 +461,7 @@ impl<R: Reactor> Server<R> {
             state,
             soft_limit_since,
             kill,
+            postponed,
             ..
         } = conn;
         let mut ran = 0;
@@ -463,9 +485,24 @@ impl<R: Reactor> Server<R> {
                 );
             }
             let data = rbuf.data_mut();
-            match parser.parse(data, max_bulk) {
+            // A command postponed by CLIENT PAUSE was parsed already.
+            let was_postponed = postponed.take();
+            let parsed = match was_postponed {
+                Some(consumed) => Ok(Parsed::Command { consumed }),
+                None => parser.parse(data, max_bulk),
+            };
+            match parsed {
                 Ok(Parsed::Command { consumed }) => {
                     let args = Args::new(data, parser.args());
+                    if let Some(mode) = self.shared.clients.paused(self.shared.now_ms)
+                        && self.table.must_wait(mode, args.get(0))
+                    {
+                        *postponed = Some(consumed);
+                        if was_postponed.is_none() {
+                            self.shared.clients.postponed.push(id);
+                        }
+                        break;
+                    }
                     state.last_interaction_ms = self.shared.now_ms;
                     let mut ctx = Ctx {
                         out: Reply::new(wbuf, state.proto),
@@ -562,8 +599,37 @@ impl<R: Reactor> Server<R> {
         }
     }
 
+    /// Closes the connections CLIENT KILL marked (the killer itself, if
+    /// it was one, closes after its reply instead).
+    fn close_killed(&mut self) {
+        for (slot, cid) in std::mem::take(&mut self.shared.clients.kills) {
+            if self.shared.clients.holds(slot, cid) {
+                self.close(slot);
+            }
+        }
+    }
+
+    /// Requeues the connections whose commands waited for a pause that
+    /// has ended.
+    fn resume_postponed(&mut self) {
+        if self.shared.clients.postponed.is_empty()
+            || self.shared.clients.paused(self.shared.now_ms).is_some()
+        {
+            return;
+        }
+        for id in std::mem::take(&mut self.shared.clients.postponed) {
+            if let Some(conn) = self.conns.get_mut(id)
+                && !conn.pending
+            {
+                conn.pending = true;
+                self.pending.push(id);
+            }
+        }
+    }
+
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
+            self.shared.clients.remove(id);
             self.reactor.deregister(&mut conn.sock);
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
@@ -612,6 +678,7 @@ impl<R: Reactor> Server<R> {
     /// Work done before the loop waits: a time-boxed expiry pass over the
     /// databases with due keys.
     fn before_sleep(&mut self) {
+        self.resume_postponed();
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
         let mut backlog = false;

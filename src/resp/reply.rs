@@ -28,10 +28,41 @@ impl<'a> Reply<'a> {
         self.proto
     }
 
+    /// Switches the protocol mid-reply (HELLO answers in the version it
+    /// selects).
+    pub fn set_proto(&mut self, proto: Proto) {
+        self.proto = proto;
+    }
+
     /// Bytes written so far into the underlying buffer (for tests and
     /// output accounting).
     pub fn buffer(&self) -> &[u8] {
         self.buf
+    }
+
+    /// Length of the underlying buffer: a mark to [`Reply::truncate`] to.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Drops what was written after `mark` (CLIENT REPLY OFF / SKIP).
+    pub fn truncate(&mut self, mark: usize) {
+        self.buf.truncate(mark);
+    }
+
+    /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
+    pub fn boolean(&mut self, v: bool) {
+        if self.proto >= 3 {
+            self.raw(if v { b"#t\r\n" } else { b"#f\r\n" });
+        } else {
+            self.raw(if v { ONE } else { ZERO });
+        }
     }
 
     /// Appends pre-encoded reply bytes (one of the constants above, or an
