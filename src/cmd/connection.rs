@@ -106,15 +106,14 @@ pub fn auth(ctx: &mut Ctx, args: Args) {
 }
 
 /// RESET — back to a fresh connection's state: RESP2, db 0, no name,
-/// replies on, NO-EVICT off, and unauthenticated if a password is set
-/// (Redis's `clearClientConnectionState`).
+/// replies on, and unauthenticated if a password is set (Redis 7.0's
+/// `clearClientConnectionState`, which keeps NO-EVICT).
 pub fn reset(ctx: &mut Ctx, _args: Args) {
     let c = &mut *ctx.client;
     c.proto = 2;
     c.db = 0;
     c.name = None;
     c.reply = 0;
-    c.no_evict = false;
     c.authenticated = ctx.shared.config.requirepass.is_empty();
     ctx.out.set_proto(2);
     ctx.out.simple(b"RESET");
