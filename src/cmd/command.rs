@@ -66,7 +66,7 @@ pub fn command(ctx: &mut Ctx, args: Args) {
         } else {
             "getkeys"
         };
-        if sub_arity(ctx, &args, "command", name, -3) {
+        if sub_arity(ctx, &args, "command", name, -4) {
             getkeys(ctx, &args, with_flags);
         }
     } else if is(sub, "help") {
