@@ -681,10 +681,14 @@ impl<R: Reactor> Server<R> {
         self.resume_postponed();
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
+        // As Redis, keys do not expire actively during a client pause.
+        let paused = self.shared.clients.paused(now).is_some();
         let mut backlog = false;
         for db in &mut self.shared.dbs {
-            let (_, more) = db.active_expire(now, until);
-            backlog |= more;
+            if !paused {
+                let (_, more) = db.active_expire(now, until);
+                backlog |= more;
+            }
             db.release_retired(RELEASE_BUCKETS);
         }
         self.expire_backlog = backlog;

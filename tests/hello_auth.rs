@@ -273,3 +273,23 @@ fn protected_mode_directive() {
     let mut d = srv.raw();
     assert_eq!(cmd(&mut d, &["PING"]), b"+PONG\r\n");
 }
+
+#[test]
+fn redis_crate_with_resp3() {
+    let srv = Server::start();
+    let client = redis::Client::open(format!("{}?protocol=resp3", srv.url())).unwrap();
+    let mut con = client.get_connection().unwrap();
+    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut con).unwrap();
+    let v: Option<String> = redis::cmd("GET").arg("k").query(&mut con).unwrap();
+    assert_eq!(v.as_deref(), Some("v"));
+    let none: Option<String> = redis::cmd("GET").arg("nosuch").query(&mut con).unwrap();
+    assert_eq!(none, None);
+    let cfg: std::collections::HashMap<String, String> = redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("databases")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(cfg.get("databases").map(String::as_str), Some("16"));
+    let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut con).unwrap();
+    assert!(info.contains(" resp=3"), "{info}");
+}
