@@ -218,7 +218,7 @@ impl Table {
         match self.lookup(name) {
             None => false,
             Some(_) if mode == PauseMode::All => true,
-            Some(c) => c.flags & WRITE != 0,
+            Some(c) => c.flags & (WRITE | MAY_REPLICATE) != 0,
         }
     }
 
