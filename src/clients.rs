@@ -162,12 +162,12 @@ impl Clients {
     }
 }
 
-/// Redis's `connIsLocal`: peers whose address starts with `127.` or is
-/// `::1` are local (so 127.0.0.2 is too); an IPv4-mapped IPv6 address is
-/// not, as Redis compares the printed address.
+/// Redis 7.0's test for a local peer (`islocalClient` and the accept-time
+/// protected-mode check): the printed address is exactly `127.0.0.1` or
+/// `::1`. Other 127.x addresses and IPv4-mapped IPv6 ones are not local.
 pub fn is_local(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => v4.octets()[0] == 127,
+        IpAddr::V4(v4) => v4 == std::net::Ipv4Addr::LOCALHOST,
         IpAddr::V6(v6) => v6.is_loopback(),
     }
 }
@@ -201,8 +201,8 @@ mod tests {
     #[test]
     fn locality_as_redis() {
         assert!(is_local("127.0.0.1".parse().unwrap()));
-        assert!(is_local("127.0.0.2".parse().unwrap()));
-        assert!(is_local("127.255.1.9".parse().unwrap()));
+        assert!(!is_local("127.0.0.2".parse().unwrap()));
+        assert!(!is_local("127.255.1.9".parse().unwrap()));
         assert!(is_local("::1".parse().unwrap()));
         assert!(!is_local("10.0.0.1".parse().unwrap()));
         assert!(!is_local("192.168.1.5".parse().unwrap()));
@@ -213,8 +213,9 @@ mod tests {
     #[test]
     fn protected_mode_decision() {
         let far: IpAddr = "10.1.2.3".parse().unwrap();
-        let near: IpAddr = "127.0.0.2".parse().unwrap();
+        let near: IpAddr = "127.0.0.1".parse().unwrap();
         assert!(denied(true, b"", far));
+        assert!(denied(true, b"", "127.0.0.2".parse().unwrap()));
         assert!(!denied(true, b"", near));
         assert!(!denied(true, b"secret", far), "a password lifts it");
         assert!(!denied(false, b"", far), "protected-mode no lifts it");

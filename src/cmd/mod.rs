@@ -274,7 +274,7 @@ fn protected_allowed(ctx: &Ctx) -> bool {
     match ctx.shared.config.enable_debug_command {
         DebugAccess::Yes => true,
         DebugAccess::No => false,
-        DebugAccess::Local => ctx.client.addr.ip().is_loopback(),
+        DebugAccess::Local => crate::clients::is_local(ctx.client.addr.ip()),
     }
 }
 
