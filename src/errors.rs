@@ -141,6 +141,7 @@ pub const PAUSE_TIMEOUT_NOT_INT: &[u8] = b"-ERR timeout is not an integer or out
 pub const PAUSE_MODE: &[u8] = b"-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n";
 pub const INVALID_COMMAND: &[u8] = b"-ERR Invalid command specified\r\n";
 pub const INVALID_ARGUMENTS: &[u8] = b"-ERR Invalid number of arguments specified for command\r\n";
+pub const CACHING_WITHOUT_TRACKING: &[u8] = b"-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n";
 pub const NO_KEY_ARGS: &[u8] = b"-ERR The command has no key arguments\r\n";
 
 /// `-ERR Syntax error in HELLO option '<opt>'`.

@@ -359,3 +359,23 @@ fn client_pause_all_ends_by_itself() {
         b"-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n"
     );
 }
+
+#[test]
+fn client_tracking_state_without_tracking() {
+    let srv = Server::start();
+    let mut c = srv.raw();
+    assert_eq!(cmd(&mut c, &["CLIENT", "GETREDIR"]), b":-1\r\n");
+    assert_eq!(
+        cmd(&mut c, &["CLIENT", "TRACKINGINFO"]),
+        b"*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n"
+    );
+    assert_eq!(
+        cmd(&mut c, &["CLIENT", "CACHING", "yes"]),
+        &b"-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n"[..]
+    );
+    cmd3(&mut c, &["HELLO", "3"]);
+    assert_eq!(
+        cmd3(&mut c, &["CLIENT", "TRACKINGINFO"]),
+        b"%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n"
+    );
+}

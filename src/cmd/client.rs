@@ -16,7 +16,10 @@ use crate::resp::Args;
 use crate::util::num::parse_i64;
 
 /// CLIENT ID | INFO | LIST | KILL | SETNAME | GETNAME | NO-EVICT | REPLY |
-/// PAUSE | UNPAUSE | HELP
+/// PAUSE | UNPAUSE | GETREDIR | TRACKINGINFO | CACHING | HELP
+///
+/// Client-side caching (TRACKING) is not offered: GETREDIR, TRACKINGINFO
+/// and CACHING answer as Redis does for a client without tracking.
 pub fn client(ctx: &mut Ctx, args: Args) {
     let sub = args.get(1);
     if is(sub, "id") {
@@ -77,6 +80,26 @@ pub fn client(ctx: &mut Ctx, args: Args) {
             ctx.shared.clients.unpause();
             ctx.out.ok();
         }
+    } else if is(sub, "getredir") {
+        // Tracking is never on, so nothing is redirected.
+        if sub_arity(ctx, &args, "client", "getredir", 2) {
+            ctx.out.int(-1);
+        }
+    } else if is(sub, "trackinginfo") {
+        if sub_arity(ctx, &args, "client", "trackinginfo", 2) {
+            ctx.out.map(3);
+            ctx.out.bulk(b"flags");
+            ctx.out.set(1);
+            ctx.out.bulk(b"off");
+            ctx.out.bulk(b"redirect");
+            ctx.out.int(-1);
+            ctx.out.bulk(b"prefixes");
+            ctx.out.array(0);
+        }
+    } else if is(sub, "caching") {
+        if sub_arity(ctx, &args, "client", "caching", 3) {
+            ctx.out.raw(errors::CACHING_WITHOUT_TRACKING);
+        }
     } else if is(sub, "help") {
         if sub_arity(ctx, &args, "client", "help", 2) {
             help(ctx, "CLIENT", HELP);
@@ -87,6 +110,10 @@ pub fn client(ctx: &mut Ctx, args: Args) {
 }
 
 const HELP: &[&str] = &[
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
@@ -119,6 +146,8 @@ const HELP: &[&str] = &[
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
 ];

@@ -128,7 +128,7 @@ impl Entry {
             step: c.step,
             bare_container: container && c.arity == -2,
             container,
-            group: doc.map_or("generic", |d| d.group),
+            group: doc.map_or_else(|| meta::group_of_path(c.path), |d| d.group),
             doc,
         }
     }
@@ -175,7 +175,8 @@ fn find(name: &[u8]) -> Option<Entry> {
         None => COMMANDS.iter().find(|c| c.name == lower).map(Entry::top),
         Some((parent, _)) => {
             let top = COMMANDS.iter().find(|c| c.name == parent)?;
-            let group = meta::doc(top.name).map_or("generic", |d| d.group);
+            let group =
+                meta::doc(top.name).map_or_else(|| meta::group_of_path(top.path), |d| d.group);
             meta::subcommands(top.name)
                 .find(|d| d.name == lower)
                 .map(|d| Entry::sub(d, group))

@@ -148,6 +148,9 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("client|reply", 3, NOSCRIPT | LOADING | STALE, "3.2.0", "O(1)", "", "", "Turns the server's replies to this connection on, off, or off for one command.", "ON | OFF | SKIP"),
     sub!("client|pause", -3, ADMIN_SUB, "2.9.50", "O(1)", "", "", "Holds back the commands of clients for a while.", "timeout [WRITE | ALL]"),
     sub!("client|unpause", 2, ADMIN_SUB, "6.2.0", "O(N) where N is the number of paused clients", "", "", "Ends a client pause.", ""),
+    sub!("client|getredir", 2, NOSCRIPT | LOADING | STALE, "6.0.0", "O(1)", "", "", "Returns the id of the client tracking notifications are redirected to.", ""),
+    sub!("client|trackinginfo", 2, NOSCRIPT | LOADING | STALE, "6.2.0", "O(1)", "", "", "Returns the connection's client-side caching state.", ""),
+    sub!("client|caching", 3, NOSCRIPT | LOADING | STALE, "6.0.0", "O(1)", "", "", "Tells tracking whether to track the keys of the next command.", "YES | NO"),
     sub!("client|help", 2, LOADING | STALE, "5.0.0", "O(1)", "", "", "Lists the CLIENT subcommands.", ""),
     sub!("command|count", 2, LOADING | STALE, "2.8.13", "O(1)", "connection", "", "Returns the number of commands.", ""),
     sub!("command|list", -2, LOADING | STALE, "7.0.0", "O(N) where N is the number of commands", "connection", "nondeterministic_output_order", "Lists command names, optionally filtered.", "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]"),
@@ -172,6 +175,30 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("script|load", 3, NOSCRIPT | STALE, "2.6.0", "O(N) where N is the length of the script", "scripting", "request_policy:all_nodes response_policy:all_succeeded", "Loads a script into the script cache.", "script"),
     sub!("script|help", 2, NOSCRIPT, "5.0.0", "O(1)", "scripting", "", "Lists the SCRIPT subcommands.", ""),
 ];
+
+/// The group of a command without a documentation row, from the module
+/// its handler lives in (`list::lpush` is in `list`).
+pub fn group_of_path(path: &str) -> &'static str {
+    let module = path.split("::").next().unwrap_or("");
+    match module {
+        "string" => "string",
+        "list" | "lists" => "list",
+        "hash" | "hashes" => "hash",
+        "set" | "sets" => "set",
+        "zset" | "zsets" | "sorted_set" => "sorted-set",
+        "bitmap" | "bitops" | "bits" => "bitmap",
+        "hyperloglog" | "hll" => "hyperloglog",
+        "geo" => "geo",
+        "stream" | "streams" => "stream",
+        "pubsub" => "pubsub",
+        "multi" | "transaction" | "transactions" | "tx" => "transactions",
+        "script" | "scripting" | "lua" | "eval" | "function" | "functions" => "scripting",
+        "connection" | "client" => "connection",
+        "server" | "command" | "config" | "info" | "debug" | "observ" | "slowlog" | "latency"
+        | "monitor" => "server",
+        _ => "generic",
+    }
+}
 
 /// The documentation row of a command or `parent|sub`.
 pub fn doc(name: &str) -> Option<&'static Doc> {
@@ -566,6 +593,14 @@ mod tests {
         assert_eq!(subcommand_name("client", b"LIST"), "client|list");
         assert_eq!(subcommand_name("client", b"nope"), "client");
         assert!(is_container("config") && !is_container("get"));
+    }
+
+    #[test]
+    fn group_from_handler_module() {
+        assert_eq!(group_of_path("list::lpush"), "list");
+        assert_eq!(group_of_path("zset::zadd"), "sorted-set");
+        assert_eq!(group_of_path("keys::del"), "generic");
+        assert_eq!(group_of_path("multi::exec"), "transactions");
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub struct Command {
     pub last_key: i32,
     pub step: i32,
     pub handler: Handler,
+    /// The handler's path (`string::get`): COMMAND takes the group of a
+    /// command without a `meta` row from its module.
+    pub path: &'static str,
 }
 
 /// Builds a table row; keeps the table below one line per command.
@@ -93,6 +96,7 @@ macro_rules! row {
             last_key: $last,
             step: $step,
             handler: $h,
+            path: stringify!($h),
         }
     };
 }

@@ -207,5 +207,20 @@ mod tests {
         assert_eq!(with(3, |r| r.map(2)), b"%2\r\n");
         assert_eq!(with(3, |r| r.set(1)), b"~1\r\n");
         assert_eq!(with(3, |r| r.verbatim(b"ab")), b"=6\r\ntxt:ab\r\n");
+        assert_eq!(with(3, |r| r.boolean(true)), b"#t\r\n");
+        assert_eq!(with(2, |r| r.boolean(false)), b":0\r\n");
+    }
+
+    #[test]
+    fn truncate_and_switch_protocol() {
+        let out = with(2, |r| {
+            r.ok();
+            let mark = r.len();
+            r.bulk(b"dropped");
+            r.truncate(mark);
+            r.set_proto(3);
+            r.null();
+        });
+        assert_eq!(out, b"+OK\r\n_\r\n");
     }
 }
