@@ -445,7 +445,7 @@ impl<R: Reactor> Server<R> {
             return;
         }
         conn.backlog = more_cmds;
-        if conn.peer_closed && !more_cmds {
+        if conn.peer_closed && !more_cmds && conn.postponed.is_none() {
             conn.state.close_after_reply = true;
         }
         if (more_cmds || more_to_read) && !conn.pending {
