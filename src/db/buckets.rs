@@ -52,15 +52,16 @@ impl<T> Buckets<T> {
     /// `len` empty links.
     pub fn zeroed(len: usize) -> Self {
         let bytes = len * size_of::<Option<Box<T>>>();
+        let mapped = bytes.next_multiple_of(PAGE);
         if bytes >= MAP_MIN
-            && let Some(ptr) = map(bytes)
+            && let Some(ptr) = map(mapped)
         {
-            crate::alloc::add_mapped(bytes);
+            crate::alloc::add_mapped(mapped);
             return Buckets {
                 store: Store::Mapped {
                     ptr: ptr.cast(),
                     len,
-                    mapped: bytes.next_multiple_of(PAGE),
+                    mapped,
                 },
                 known_empty: true,
             };
@@ -79,8 +80,8 @@ impl<T> Buckets<T> {
         self.known_empty = true;
     }
 
-    /// Gives back the memory of all but the first `keep` links, whose
-    /// values the caller has already taken (they are not dropped).
+    /// Gives back the memory of all but the first `keep` links, which
+    /// must be empty (a node left there would be leaked, not freed).
     pub fn release_tail(&mut self, keep: usize) {
         match &mut self.store {
             Store::Heap(v) => {
@@ -176,9 +177,11 @@ impl<T> Drop for Buckets<T> {
                 drop(link.take());
             }
         }
-        // SAFETY: the whole mapping is ours and nothing refers to it.
-        unsafe { libc::munmap(ptr.as_ptr().cast(), mapped) };
-        crate::alloc::sub_mapped(mapped);
+        if mapped > 0 {
+            // SAFETY: the whole mapping is ours and nothing refers to it.
+            unsafe { libc::munmap(ptr.as_ptr().cast(), mapped) };
+            crate::alloc::sub_mapped(mapped);
+        }
     }
 }
 
