@@ -293,3 +293,58 @@ fn redis_crate_with_resp3() {
     let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut con).unwrap();
     assert!(info.contains(" resp=3"), "{info}");
 }
+
+#[test]
+fn resp3_shapes_of_existing_commands() {
+    let srv = Server::start();
+    let mut c = srv.raw();
+    cmd3(&mut c, &["HELLO", "3"]);
+    let ok = |c: &mut std::net::TcpStream, a: &[&str]| assert_eq!(cmd3(c, a), OK, "{a:?}");
+    ok(&mut c, &["SELECT", "11"]);
+    ok(&mut c, &["FLUSHDB"]);
+    ok(&mut c, &["SET", "s1", "ohmytext"]);
+    ok(&mut c, &["SET", "s2", "mynewtext"]);
+    let cases: &[(&[&str], &[u8])] = &[
+        (
+            &["LCS", "s1", "s2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"],
+            b"%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
+        ),
+        (&["SET", "k", "v", "GET"], b"_\r\n"),
+        (&["SET", "k", "w", "GET"], b"$1\r\nv\r\n"),
+        (&["GETEX", "nosuch"], b"_\r\n"),
+        (&["GETDEL", "nosuch"], b"_\r\n"),
+        (&["MGET", "k", "nosuch"], b"*2\r\n$1\r\nw\r\n_\r\n"),
+        (&["SCAN", "0", "MATCH", "s1"], b"*2\r\n$1\r\n0\r\n*1\r\n$2\r\ns1\r\n"),
+        (&["INCRBYFLOAT", "f", "1.5"], b"$3\r\n1.5\r\n"),
+        (&["CONFIG", "GET", "hz"], b"%1\r\n$2\r\nhz\r\n$2\r\n10\r\n"),
+        (&["CONFIG", "GET", "nosuch"], b"%0\r\n"),
+        (&["EXPIRE", "s1", "100"], b":1\r\n"),
+        (&["TTL", "s1"], b":100\r\n"),
+        (&["TTL", "nosuch"], b":-2\r\n"),
+        (&["TYPE", "s1"], b"+string\r\n"),
+        (&["EXISTS", "s1", "s2", "nosuch"], b":2\r\n"),
+        (&["ECHO", "hi"], b"$2\r\nhi\r\n"),
+        (&["PING"], b"+PONG\r\n"),
+        (&["CLIENT", "GETNAME"], b"_\r\n"),
+        (&["COMMAND", "INFO", "nosuch"], b"*1\r\n_\r\n"),
+        (&["COMMAND", "DOCS", "nosuch"], b"%0\r\n"),
+        (&["KEYS", "nomatch*"], b"*0\r\n"),
+    ];
+    for (args, want) in cases {
+        assert_eq!(
+            String::from_utf8_lossy(&cmd3(&mut c, args)),
+            String::from_utf8_lossy(want),
+            "{args:?}"
+        );
+    }
+    let time = cmd3(&mut c, &["TIME"]);
+    assert!(
+        time.starts_with(b"*2\r\n$"),
+        "{:?}",
+        String::from_utf8_lossy(&time)
+    );
+    let list = cmd3(&mut c, &["CLIENT", "LIST"]);
+    assert!(list.starts_with(b"="), "verbatim");
+    assert!(String::from_utf8_lossy(&list).contains("\r\ntxt:id="));
+    ok(&mut c, &["FLUSHDB"]);
+}
