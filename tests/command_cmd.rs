@@ -267,4 +267,16 @@ fn command_getkeys() {
         cmd(&mut c, &["COMMAND", "GETKEYSANDFLAGS", "get", "k"]),
         b"*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n"
     );
+    // Each key with its own spec's flags.
+    assert_eq!(
+        cmd(&mut c, &["COMMAND", "GETKEYSANDFLAGS", "rename", "a", "b"]),
+        &b"*2\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n"[..]
+    );
+    assert_eq!(
+        cmd(&mut c, &["COMMAND", "GETKEYSANDFLAGS", "mset", "a", "1", "b", "2"]),
+        &b"*2\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n"[..]
+    );
+    // Two key specs in COMMAND INFO.
+    let info = call(&mut c, &["COMMAND", "INFO", "rename"]).array()[0].array();
+    assert_eq!(info[8].array().len(), 2);
 }

@@ -1,7 +1,7 @@
 //! COMMAND: the command table described to clients, in Redis 7.0's reply
 //! shapes (redis-cli reads COMMAND DOCS, cluster clients COMMAND INFO).
 
-use super::meta::{self, Doc};
+use super::meta::{self, Doc, KeySpec};
 use super::server::{help, sub_arity};
 use super::{COMMANDS, Command, Ctx, is};
 use crate::errors;
@@ -184,13 +184,43 @@ fn find(name: &[u8]) -> Option<Entry> {
     }
 }
 
-/// Key-spec flags for a command: Redis's per-command specs reduced to
-/// read-only access or read-write update.
-fn key_flags(flags: u32) -> &'static [&'static str] {
-    if flags & super::flags::WRITE != 0 {
-        &["RW", "update"]
-    } else {
-        &["RO", "access"]
+/// A command's key specs: Redis's where `meta` lists them, else one
+/// range spec from the table's first/last/step with `RW update` for
+/// writes and `RO access` otherwise.
+fn key_specs(name: &str, flags: u32, first: i32, last: i32, step: i32) -> Vec<KeySpec> {
+    if let Some(specs) = meta::key_specs(name) {
+        return specs
+            .iter()
+            .map(|s| KeySpec {
+                flags: s.flags,
+                index: s.index,
+                lastkey: s.lastkey,
+                keystep: s.keystep,
+                limit: s.limit,
+            })
+            .collect();
+    }
+    if first <= 0 {
+        return Vec::new();
+    }
+    vec![KeySpec {
+        flags: if flags & super::flags::WRITE != 0 {
+            "RW update"
+        } else {
+            "RO access"
+        },
+        index: first,
+        lastkey: if last < 0 { last } else { last - first },
+        keystep: step,
+        limit: 0,
+    }]
+}
+
+/// Writes a key-spec flag list (`RW access delete`) as a set.
+fn spec_flags(out: &mut Reply, flags: &str) {
+    out.set(flags.split_whitespace().count());
+    for f in flags.split_whitespace() {
+        out.simple(f.as_bytes());
     }
 }
 
@@ -228,11 +258,10 @@ fn info(out: &mut Reply, e: &Entry) {
     for t in tips {
         out.bulk(t.as_bytes());
     }
-    if e.first > 0 {
-        out.set(1);
-        key_spec(out, e);
-    } else {
-        out.set(0);
+    let specs = key_specs(e.name, e.flags, e.first, e.last, e.step);
+    out.set(specs.len());
+    for s in &specs {
+        key_spec(out, s);
     }
     let subs = e.subs();
     if subs.is_empty() {
@@ -245,15 +274,11 @@ fn info(out: &mut Reply, e: &Entry) {
     }
 }
 
-/// The one key spec a first/last/step range describes.
-fn key_spec(out: &mut Reply, e: &Entry) {
+/// One key spec: flags, an index begin-search, a range find-keys.
+fn key_spec(out: &mut Reply, s: &KeySpec) {
     out.map(3);
     out.bulk(b"flags");
-    let kf = key_flags(e.flags);
-    out.set(kf.len());
-    for f in kf {
-        out.simple(f.as_bytes());
-    }
+    spec_flags(out, s.flags);
     out.bulk(b"begin_search");
     out.map(2);
     out.bulk(b"type");
@@ -261,7 +286,7 @@ fn key_spec(out: &mut Reply, e: &Entry) {
     out.bulk(b"spec");
     out.map(1);
     out.bulk(b"index");
-    out.int(e.first as i64);
+    out.int(s.index as i64);
     out.bulk(b"find_keys");
     out.map(2);
     out.bulk(b"type");
@@ -269,15 +294,11 @@ fn key_spec(out: &mut Reply, e: &Entry) {
     out.bulk(b"spec");
     out.map(3);
     out.bulk(b"lastkey");
-    out.int(if e.last < 0 {
-        e.last as i64
-    } else {
-        (e.last - e.first) as i64
-    });
+    out.int(s.lastkey as i64);
     out.bulk(b"keystep");
-    out.int(e.step as i64);
+    out.int(s.keystep as i64);
     out.bulk(b"limit");
-    out.int(0);
+    out.int(s.limit as i64);
 }
 
 /// One COMMAND DOCS entry: a map of summary, since, group, complexity,
@@ -402,7 +423,7 @@ fn list(ctx: &mut Ctx, args: &Args) {
 }
 
 /// COMMAND GETKEYS / GETKEYSANDFLAGS command [arg ...]: the keys the
-/// command's first/last/step range finds.
+/// command's key specs find, in spec order.
 fn getkeys(ctx: &mut Ctx, args: &Args, with_flags: bool) {
     let Some(c) = COMMANDS.iter().find(|c| is(args.get(2), c.name)) else {
         return ctx.out.raw(errors::INVALID_COMMAND);
@@ -411,29 +432,28 @@ fn getkeys(ctx: &mut Ctx, args: &Args, with_flags: bool) {
     if (c.arity > 0 && argc != c.arity) || argc < -c.arity {
         return ctx.out.raw(errors::INVALID_ARGUMENTS);
     }
-    if c.first_key == 0 {
+    let mut keys: Vec<(usize, &str)> = Vec::new();
+    for s in key_specs(c.name, c.flags, c.first_key, c.last_key, c.step) {
+        let last = if s.lastkey < 0 {
+            argc + s.lastkey
+        } else {
+            s.index + s.lastkey
+        }
+        .min(argc - 1);
+        let step = s.keystep.max(1) as usize;
+        for i in (s.index..=last).step_by(step) {
+            keys.push((i as usize + 2, s.flags));
+        }
+    }
+    if keys.is_empty() {
         return ctx.out.raw(errors::NO_KEY_ARGS);
     }
-    let last = if c.last_key < 0 {
-        argc + c.last_key
-    } else {
-        c.last_key.min(argc - 1)
-    };
-    let step = c.step.max(1) as usize;
-    let keys: Vec<usize> = (c.first_key..=last)
-        .step_by(step)
-        .map(|i| i as usize + 2)
-        .collect();
     ctx.out.array(keys.len());
-    for i in keys {
+    for (i, flags) in keys {
         if with_flags {
             ctx.out.array(2);
             ctx.out.bulk(args.get(i));
-            let kf = key_flags(c.flags);
-            ctx.out.set(kf.len());
-            for f in kf {
-                ctx.out.simple(f.as_bytes());
-            }
+            spec_flags(&mut ctx.out, flags);
         } else {
             ctx.out.bulk(args.get(i));
         }

@@ -7,7 +7,8 @@
 //! its syntax line (the handler's doc line without the name) becomes
 //! COMMAND DOCS's argument tree, so a new command's row is one line.
 //! ACL categories come from the flags and the group, plus `acl` for the
-//! exceptions.
+//! exceptions. Key specs come from the table's first/last/step unless
+//! [`KEY_SPECS`] gives Redis's exact ones.
 
 use super::flags::*;
 
@@ -365,6 +366,124 @@ pub fn group_of_path(path: &str) -> &'static str {
         | "monitor" => "server",
         _ => "generic",
     }
+}
+
+/// One key spec of COMMAND INFO: keys start at argument `index` and run
+/// to `lastkey` (relative to `index`, or from the end when negative) every
+/// `keystep` arguments; `flags` are Redis's access flags.
+pub struct KeySpec {
+    pub flags: &'static str,
+    pub index: i32,
+    pub lastkey: i32,
+    pub keystep: i32,
+    pub limit: i32,
+}
+
+const fn spec(flags: &'static str, index: i32, lastkey: i32, keystep: i32, limit: i32) -> KeySpec {
+    KeySpec {
+        flags,
+        index,
+        lastkey,
+        keystep,
+        limit,
+    }
+}
+
+/// Key specs where the table's first/last/step range and the default
+/// flags (`RW update` for writes, `RO access` otherwise) are not what
+/// Redis reports: the exact access flags, and commands whose keys play
+/// different parts (RENAME's source and destination).
+#[rustfmt::skip]
+pub static KEY_SPECS: &[(&str, &[KeySpec])] = &[
+    ("set", &[spec("RW access update variable_flags", 1, 0, 1, 0)]),
+    ("setnx", &[spec("OW insert", 1, 0, 1, 0)]),
+    ("setex", &[spec("OW update", 1, 0, 1, 0)]),
+    ("psetex", &[spec("OW update", 1, 0, 1, 0)]),
+    ("getset", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("getdel", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("getex", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("mset", &[spec("OW update", 1, -1, 2, 0)]),
+    ("msetnx", &[spec("OW insert", 1, -1, 2, 0)]),
+    ("append", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("strlen", &[spec("RO", 1, 0, 1, 0)]),
+    ("incr", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("decr", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("incrby", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("decrby", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("incrbyfloat", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("del", &[spec("RM delete", 1, -1, 1, 0)]),
+    ("unlink", &[spec("RM delete", 1, -1, 1, 0)]),
+    ("exists", &[spec("RO", 1, -1, 1, 0)]),
+    ("type", &[spec("RO", 1, 0, 1, 0)]),
+    ("rename", &[spec("RW access delete", 1, 0, 1, 0), spec("OW update", 2, 0, 1, 0)]),
+    ("renamenx", &[spec("RW access delete", 1, 0, 1, 0), spec("OW insert", 2, 0, 1, 0)]),
+    ("copy", &[spec("RO access", 1, 0, 1, 0), spec("OW update", 2, 0, 1, 0)]),
+    ("move", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("touch", &[spec("RO", 1, -1, 1, 0)]),
+    ("blmove", &[spec("RW access delete", 1, 0, 1, 0), spec("RW insert", 2, 0, 1, 0)]),
+    ("blpop", &[spec("RW access delete", 1, -2, 1, 0)]),
+    ("brpop", &[spec("RW access delete", 1, -2, 1, 0)]),
+    ("brpoplpush", &[spec("RW access delete", 1, 0, 1, 0), spec("RW insert", 2, 0, 1, 0)]),
+    ("linsert", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("llen", &[spec("RO", 1, 0, 1, 0)]),
+    ("lmove", &[spec("RW access delete", 1, 0, 1, 0), spec("RW insert", 2, 0, 1, 0)]),
+    ("lpop", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("lpush", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("lpushx", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("lrem", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("ltrim", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("rpop", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("rpoplpush", &[spec("RW access delete", 1, 0, 1, 0), spec("RW insert", 2, 0, 1, 0)]),
+    ("rpush", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("rpushx", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("hdel", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("hexists", &[spec("RO", 1, 0, 1, 0)]),
+    ("hincrby", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("hincrbyfloat", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("hlen", &[spec("RO", 1, 0, 1, 0)]),
+    ("hsetnx", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("hstrlen", &[spec("RO", 1, 0, 1, 0)]),
+    ("sadd", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("scard", &[spec("RO", 1, 0, 1, 0)]),
+    ("sdiffstore", &[spec("OW update", 1, 0, 1, 0), spec("RO access", 2, -1, 1, 0)]),
+    ("sinterstore", &[spec("RW update", 1, 0, 1, 0), spec("RO access", 2, -1, 1, 0)]),
+    ("sismember", &[spec("RO", 1, 0, 1, 0)]),
+    ("smove", &[spec("RW access delete", 1, 0, 1, 0), spec("RW insert", 2, 0, 1, 0)]),
+    ("spop", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("srem", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("sunionstore", &[spec("OW update", 1, 0, 1, 0), spec("RO access", 2, -1, 1, 0)]),
+    ("bzpopmax", &[spec("RW access delete", 1, -2, 1, 0)]),
+    ("bzpopmin", &[spec("RW access delete", 1, -2, 1, 0)]),
+    ("zcard", &[spec("RO", 1, 0, 1, 0)]),
+    ("zincrby", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("zpopmax", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("zpopmin", &[spec("RW access delete", 1, 0, 1, 0)]),
+    ("zrangestore", &[spec("OW update", 1, 0, 1, 0), spec("RO access", 2, 0, 1, 0)]),
+    ("zrem", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("zremrangebylex", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("zremrangebyrank", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("zremrangebyscore", &[spec("RW delete", 1, 0, 1, 0)]),
+    ("watch", &[spec("RO", 1, -1, 1, 0)]),
+    ("restore", &[spec("OW update", 1, 0, 1, 0)]),
+    ("bitfield", &[spec("RW access update variable_flags", 1, 0, 1, 0)]),
+    ("bitop", &[spec("OW update", 2, 0, 1, 0), spec("RO access", 3, -1, 1, 0)]),
+    ("setbit", &[spec("RW access update", 1, 0, 1, 0)]),
+    ("pfadd", &[spec("RW insert", 1, 0, 1, 0)]),
+    ("pfcount", &[spec("RW access", 1, -1, 1, 0)]),
+    ("pfmerge", &[spec("RW access insert", 1, 0, 1, 0), spec("RO access", 2, -1, 1, 0)]),
+    ("spublish", &[spec("not_key", 1, 0, 1, 0)]),
+    ("ssubscribe", &[spec("not_key", 1, -1, 1, 0)]),
+    ("sunsubscribe", &[spec("not_key", 1, -1, 1, 0)]),
+    ("object|encoding", &[spec("RO", 2, 0, 1, 0)]),
+    ("object|freq", &[spec("RO", 2, 0, 1, 0)]),
+    ("object|idletime", &[spec("RO", 2, 0, 1, 0)]),
+    ("object|refcount", &[spec("RO", 2, 0, 1, 0)]),
+    ("memory|usage", &[spec("RO", 2, 0, 1, 0)]),
+];
+
+/// The key spec override of a command, if it has one.
+pub fn key_specs(name: &str) -> Option<&'static [KeySpec]> {
+    KEY_SPECS.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }
 
 /// The documentation row of a command or `parent|sub`.
@@ -756,6 +875,10 @@ mod tests {
         for d in DOCS.iter().chain(SUBCOMMANDS) {
             assert!(seen.insert(d.name), "duplicate doc row {}", d.name);
             let _ = arguments(d.syntax);
+        }
+        let mut specs = std::collections::HashSet::new();
+        for (n, v) in KEY_SPECS {
+            assert!(specs.insert(*n) && !v.is_empty(), "key specs of {n}");
         }
         assert_eq!(subcommand_name("client", b"LIST"), "client|list");
         assert_eq!(subcommand_name("client", b"nope"), "client");
