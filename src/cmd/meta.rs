@@ -22,7 +22,7 @@ pub struct Doc {
     pub since: &'static str,
     pub complexity: &'static str,
     /// Extra ACL categories beyond those the flags and group give,
-    /// space-separated (`keyspace dangerous`).
+    /// space-separated (`keyspace dangerous`); `-name` removes one.
     pub acl: &'static str,
     /// Command tips, space-separated (`nondeterministic_output`).
     pub tips: &'static str,
@@ -241,20 +241,20 @@ pub static DOCS: &[Doc] = &[
     // server (documentation for the commands other modules add)
     doc!("bgrewriteaof", "server", "1.0.0", "O(1)", "", "", "Rewrites the append-only file in the background.", ""),
     doc!("bgsave", "server", "1.0.0", "O(1)", "", "", "Saves the dataset to disk in the background.", "[SCHEDULE]"),
-    doc!("lastsave", "server", "1.0.0", "O(1)", "", "nondeterministic_output", "Returns the Unix time of the last successful save.", ""),
+    doc!("lastsave", "server", "1.0.0", "O(1)", "admin dangerous", "nondeterministic_output", "Returns the Unix time of the last successful save.", ""),
     doc!("latency", "server", "2.8.13", "Depends on subcommand.", "", "", "A container for latency monitoring commands.", ""),
     doc!("memory", "server", "4.0.0", "Depends on subcommand.", "", "", "A container for memory introspection commands.", ""),
     doc!("monitor", "server", "1.0.0", "", "", "", "Streams every command the server receives.", ""),
-    doc!("role", "server", "2.8.12", "O(1)", "", "", "Returns the replication role of the server.", ""),
+    doc!("role", "server", "2.8.12", "O(1)", "admin dangerous", "", "Returns the replication role of the server.", ""),
     doc!("save", "server", "1.0.0", "O(N)", "", "", "Saves the dataset to disk, blocking.", ""),
     doc!("slowlog", "server", "2.2.12", "Depends on subcommand.", "", "", "A container for slow log commands.", ""),
     // generic (documentation for the commands other modules add)
     doc!("dump", "generic", "2.6.0", "O(1)", "", "nondeterministic_output", "Returns a key's value in a serialized form.", "key"),
     doc!("object", "generic", "2.2.3", "Depends on subcommand.", "", "", "A container for value introspection commands.", ""),
-    doc!("restore", "generic", "2.6.0", "O(1)", "", "", "Creates a key from a value DUMP serialized.", "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]"),
-    doc!("sort", "generic", "1.0.0", "O(N+M*log(M))", "", "", "Sorts the elements of a list, set or sorted set, optionally storing the result.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]"),
-    doc!("sort_ro", "generic", "7.0.0", "O(N+M*log(M))", "", "", "Sorts the elements of a list, set or sorted set.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]"),
-    doc!("wait", "generic", "3.0.0", "O(1)", "", "request_policy:all_shards response_policy:agg_min", "Waits until the writes of this connection reached some replicas.", "numreplicas timeout"),
+    doc!("restore", "generic", "2.6.0", "O(1)", "dangerous", "", "Creates a key from a value DUMP serialized.", "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]"),
+    doc!("sort", "generic", "1.0.0", "O(N+M*log(M))", "-keyspace set sortedset list dangerous", "", "Sorts the elements of a list, set or sorted set, optionally storing the result.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]"),
+    doc!("sort_ro", "generic", "7.0.0", "O(N+M*log(M))", "-keyspace set sortedset list dangerous", "", "Sorts the elements of a list, set or sorted set.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]"),
+    doc!("wait", "generic", "3.0.0", "O(1)", "-keyspace connection", "request_policy:all_shards response_policy:agg_min", "Waits until the writes of this connection reached some replicas.", "numreplicas timeout"),
     // bitmap (documentation for the commands other modules add)
     doc!("bitcount", "bitmap", "2.6.0", "O(N)", "", "", "Counts the set bits of a string.", "key [start end [BYTE | BIT]]"),
     doc!("bitfield", "bitmap", "3.2.0", "Depends on subcommand.", "", "", "Reads and writes integer fields of arbitrary width in a string.", "key [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment ...]]"),
@@ -331,7 +331,7 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("memory|usage", -3, READONLY, "4.0.0", "O(N)", "", "", "Estimates the bytes a key and its value take.", "key [SAMPLES count]"),
     sub!("memory|doctor", 2, 0, "4.0.0", "O(1)", "", "nondeterministic_output request_policy:all_shards response_policy:special", "Returns a report on memory problems.", ""),
     sub!("memory|malloc-stats", 2, 0, "4.0.0", "", "", "nondeterministic_output request_policy:all_shards response_policy:special", "Returns the allocator's statistics.", ""),
-    sub!("pubsub|help", 2, LOADING | STALE, "6.2.0", "O(1)", "", "", "Lists the PUBSUB subcommands.", ""),
+    sub!("pubsub|help", 2, LOADING | STALE, "6.2.0", "O(1)", "-pubsub", "", "Lists the PUBSUB subcommands.", ""),
     sub!("pubsub|shardchannels", -2, PUBSUB | LOADING | STALE, "7.0.0", "O(N)", "", "", "Lists the shard channels with subscribers.", "[pattern]"),
     sub!("pubsub|channels", -2, PUBSUB | LOADING | STALE, "2.8.0", "O(N)", "", "", "Lists the channels with subscribers.", "[pattern]"),
     sub!("pubsub|numsub", -2, PUBSUB | LOADING | STALE, "2.8.0", "Depends on subcommand.", "", "", "Returns the number of subscribers of channels.", "[channel [channel ...]]"),
@@ -556,7 +556,9 @@ pub fn categories(flags: u32, group: &str, extra: &str) -> u32 {
     if flags & WRITE != 0 {
         c |= cat_bit("write");
     }
-    if flags & READONLY != 0 {
+    // Scripts are not @read even when read-only (Redis's
+    // `setImplicitACLCategories`).
+    if flags & READONLY != 0 && group != "scripting" {
         c |= cat_bit("read");
     }
     if flags & ADMIN != 0 {
@@ -587,7 +589,10 @@ pub fn categories(flags: u32, group: &str, extra: &str) -> u32 {
         _ => "",
     });
     for e in extra.split_whitespace() {
-        c |= cat_bit(e);
+        match e.strip_prefix('-') {
+            Some(removed) => c &= !cat_bit(removed),
+            None => c |= cat_bit(e),
+        }
     }
     c
 }
