@@ -615,6 +615,34 @@ mod tests {
     }
 
     #[test]
+    fn password_and_protected_mode() {
+        let c = Config::default();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        let mut c =
+            Config::from_args(&args(&["--requirepass", "p w", "--protected-mode", "no"])).unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("p w", false));
+        let mut file = Config::default();
+        file.load_text("requirepass \"s3 cret\"\nprotected-mode yes\n")
+            .unwrap();
+        assert_eq!(
+            (file.requirepass.as_str(), file.protected_mode),
+            ("s3 cret", true)
+        );
+        c.set_pairs(&[("requirepass", ""), ("protected-mode", "yes")])
+            .unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        assert!(c.set_pairs(&[("protected-mode", "maybe")]).is_err());
+        let got = c.get_matching(&[b"requirepass", b"protected-mode"]);
+        assert_eq!(
+            got,
+            [
+                ("requirepass", String::new()),
+                ("protected-mode", "yes".into())
+            ]
+        );
+    }
+
+    #[test]
     fn config_get_and_set() {
         let mut c = Config::default();
         let got = c.get_matching(&[b"*max*"]);
