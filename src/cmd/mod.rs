@@ -231,7 +231,7 @@ impl Table {
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
         use crate::clients::reply::{OFF, SKIP, SKIP_NEXT};
         let mark = ctx.out.len();
-        self.call(ctx, args);
+        self.process_command(ctx, args);
         let r = ctx.client.reply;
         if r == 0 {
             return;
@@ -243,7 +243,9 @@ impl Table {
         ctx.client.reply = (r & OFF) | if r & SKIP_NEXT != 0 { SKIP } else { 0 };
     }
 
-    fn call(&self, ctx: &mut Ctx, args: Args) {
+    /// Redis's `processCommand`: existence, arity, protection and
+    /// authentication checks, then the handler.
+    fn process_command(&self, ctx: &mut Ctx, args: Args) {
         let name = args.get(0);
         let Some((cmd, container)) = self.lookup_entry(name) else {
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
