@@ -132,7 +132,9 @@ pub static DOCS: &[Doc] = &[
     doc!("config", "server", "2.0.0", "Depends on subcommand.", "", "", "A container for server configuration commands.", ""),
     doc!("debug", "server", "1.0.0", "Depends on subcommand.", "", "", "A container for debugging commands.", ""),
     doc!("info", "server", "1.0.0", "O(1)", "dangerous", "nondeterministic_output request_policy:all_shards response_policy:special", "Returns information and statistics about the server.", "[section [section ...]]"),
-    doc!("shutdown", "server", "1.0.0", "O(1) without saving", "", "", "Stops the server.", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),    // list (documentation for the commands other modules add)
+    doc!("shutdown", "server", "1.0.0", "O(1) without saving", "", "", "Stops the server.", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),
+    // Commands other modules add: their rows apply once the command exists.
+    // lists
     doc!("blmove", "list", "6.2.0", "O(1)", "", "", "Moves an element between lists, waiting for one if the source is empty.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"),
     doc!("blmpop", "list", "7.0.0", "O(N+M)", "", "", "Pops elements from the first non-empty list, waiting for one if all are empty.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"),
     doc!("blpop", "list", "2.0.0", "O(N)", "", "", "Pops the first element of the first non-empty list, waiting if all are empty.", "key [key ...] timeout"),
@@ -155,7 +157,7 @@ pub static DOCS: &[Doc] = &[
     doc!("rpoplpush", "list", "1.2.0", "O(1)", "", "", "Moves the last element of a list to the head of another.", "source destination"),
     doc!("rpush", "list", "1.0.0", "O(1)", "", "", "Appends elements to a list, creating it if needed.", "key element [element ...]"),
     doc!("rpushx", "list", "2.2.0", "O(1)", "", "", "Appends elements to a list only when it exists.", "key element [element ...]"),
-    // hash (documentation for the commands other modules add)
+    // hash
     doc!("hdel", "hash", "2.0.0", "O(N)", "", "", "Deletes fields from a hash.", "key field [field ...]"),
     doc!("hexists", "hash", "2.0.0", "O(1)", "", "", "Tells whether a hash field exists.", "key field"),
     doc!("hget", "hash", "2.0.0", "O(1)", "", "", "Returns the value of a hash field.", "key field"),
@@ -172,7 +174,7 @@ pub static DOCS: &[Doc] = &[
     doc!("hsetnx", "hash", "2.0.0", "O(1)", "", "", "Sets a hash field only when it does not exist.", "key field value"),
     doc!("hstrlen", "hash", "3.2.0", "O(1)", "", "", "Returns the length of a hash field's value.", "key field"),
     doc!("hvals", "hash", "2.0.0", "O(N)", "", "nondeterministic_output_order", "Returns the values of a hash.", "key"),
-    // set (documentation for the commands other modules add)
+    // set
     doc!("sadd", "set", "1.0.0", "O(1)", "", "", "Adds members to a set, creating it if needed.", "key member [member ...]"),
     doc!("scard", "set", "1.0.0", "O(1)", "", "", "Returns the number of members of a set.", "key"),
     doc!("sdiff", "set", "1.0.0", "O(N)", "", "nondeterministic_output_order", "Returns the members of a set missing from the other sets.", "key [key ...]"),
@@ -190,7 +192,7 @@ pub static DOCS: &[Doc] = &[
     doc!("sscan", "set", "2.8.0", "O(1)", "", "nondeterministic_output", "Iterates over the members of a set.", "key cursor [MATCH pattern] [COUNT count]"),
     doc!("sunion", "set", "1.0.0", "O(N)", "", "nondeterministic_output_order", "Returns the members of any of the sets.", "key [key ...]"),
     doc!("sunionstore", "set", "1.0.0", "O(N)", "", "", "Stores the union of sets in a key.", "destination key [key ...]"),
-    // sorted-set (documentation for the commands other modules add)
+    // sorted-set
     doc!("bzmpop", "sorted-set", "7.0.0", "O(K)", "", "", "Pops members by score from the first non-empty sorted set, waiting if all are empty.", "timeout numkeys key [key ...] MIN | MAX [COUNT count]"),
     doc!("bzpopmax", "sorted-set", "5.0.0", "O(log(N))", "", "", "Pops the highest-scored member of the first non-empty sorted set, waiting if all are empty.", "key [key ...] timeout"),
     doc!("bzpopmin", "sorted-set", "5.0.0", "O(log(N))", "", "", "Pops the lowest-scored member of the first non-empty sorted set, waiting if all are empty.", "key [key ...] timeout"),
@@ -226,19 +228,19 @@ pub static DOCS: &[Doc] = &[
     doc!("zscore", "sorted-set", "1.2.0", "O(1)", "", "", "Returns the score of a sorted set member.", "key member"),
     doc!("zunion", "sorted-set", "6.2.0", "O(N)", "", "", "Returns the union of sorted sets.", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]"),
     doc!("zunionstore", "sorted-set", "2.0.0", "O(N)", "", "", "Stores the union of sorted sets in a key.", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]"),
-    // transactions (documentation for the commands other modules add)
+    // transactions
     doc!("discard", "transactions", "2.0.0", "O(N)", "", "", "Drops the commands queued since MULTI.", ""),
     doc!("exec", "transactions", "1.2.0", "", "", "", "Runs the commands queued since MULTI.", ""),
     doc!("multi", "transactions", "1.2.0", "O(1)", "", "", "Starts a transaction.", ""),
     doc!("unwatch", "transactions", "2.2.0", "O(1)", "", "", "Forgets the keys WATCH registered.", ""),
     doc!("watch", "transactions", "2.2.0", "O(1)", "", "", "Makes the next EXEC fail if any of the keys changes.", "key [key ...]"),
-    // scripting (documentation for the commands other modules add)
+    // scripting
     doc!("eval", "scripting", "2.6.0", "", "", "", "Runs a Lua script.", "script numkeys [key [key ...]] [arg [arg ...]]"),
     doc!("eval_ro", "scripting", "7.0.0", "", "", "", "Runs a read-only Lua script.", "script numkeys [key [key ...]] [arg [arg ...]]"),
     doc!("evalsha", "scripting", "2.6.0", "", "", "", "Runs a cached Lua script by its SHA1 digest.", "sha1 numkeys [key [key ...]] [arg [arg ...]]"),
     doc!("evalsha_ro", "scripting", "7.0.0", "", "", "", "Runs a cached read-only Lua script by its SHA1 digest.", "sha1 numkeys [key [key ...]] [arg [arg ...]]"),
     doc!("script", "scripting", "2.6.0", "Depends on subcommand.", "", "", "A container for Lua script cache commands.", ""),
-    // server (documentation for the commands other modules add)
+    // server
     doc!("bgrewriteaof", "server", "1.0.0", "O(1)", "", "", "Rewrites the append-only file in the background.", ""),
     doc!("bgsave", "server", "1.0.0", "O(1)", "", "", "Saves the dataset to disk in the background.", "[SCHEDULE]"),
     doc!("lastsave", "server", "1.0.0", "O(1)", "admin dangerous", "nondeterministic_output", "Returns the Unix time of the last successful save.", ""),
@@ -248,14 +250,14 @@ pub static DOCS: &[Doc] = &[
     doc!("role", "server", "2.8.12", "O(1)", "admin dangerous", "", "Returns the replication role of the server.", ""),
     doc!("save", "server", "1.0.0", "O(N)", "", "", "Saves the dataset to disk, blocking.", ""),
     doc!("slowlog", "server", "2.2.12", "Depends on subcommand.", "", "", "A container for slow log commands.", ""),
-    // generic (documentation for the commands other modules add)
+    // generic
     doc!("dump", "generic", "2.6.0", "O(1)", "", "nondeterministic_output", "Returns a key's value in a serialized form.", "key"),
     doc!("object", "generic", "2.2.3", "Depends on subcommand.", "", "", "A container for value introspection commands.", ""),
     doc!("restore", "generic", "2.6.0", "O(1)", "dangerous", "", "Creates a key from a value DUMP serialized.", "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]"),
     doc!("sort", "generic", "1.0.0", "O(N+M*log(M))", "-keyspace set sortedset list dangerous", "", "Sorts the elements of a list, set or sorted set, optionally storing the result.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]"),
     doc!("sort_ro", "generic", "7.0.0", "O(N+M*log(M))", "-keyspace set sortedset list dangerous", "", "Sorts the elements of a list, set or sorted set.", "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]"),
     doc!("wait", "generic", "3.0.0", "O(1)", "-keyspace connection", "request_policy:all_shards response_policy:agg_min", "Waits until the writes of this connection reached some replicas.", "numreplicas timeout"),
-    // bitmap (documentation for the commands other modules add)
+    // bitmap
     doc!("bitcount", "bitmap", "2.6.0", "O(N)", "", "", "Counts the set bits of a string.", "key [start end [BYTE | BIT]]"),
     doc!("bitfield", "bitmap", "3.2.0", "Depends on subcommand.", "", "", "Reads and writes integer fields of arbitrary width in a string.", "key [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment [GET encoding offset | [OVERFLOW WRAP | SAT | FAIL] SET encoding offset value | INCRBY encoding offset increment ...]]"),
     doc!("bitfield_ro", "bitmap", "6.0.0", "Depends on subcommand.", "", "", "Reads integer fields of arbitrary width in a string.", "key [GET encoding offset [GET encoding offset ...]]"),
@@ -263,11 +265,11 @@ pub static DOCS: &[Doc] = &[
     doc!("bitpos", "bitmap", "2.8.7", "O(N)", "", "", "Finds the first set or clear bit of a string.", "key bit [start [end [BYTE | BIT]]]"),
     doc!("getbit", "bitmap", "2.2.0", "O(1)", "", "", "Returns a bit of a string.", "key offset"),
     doc!("setbit", "bitmap", "2.2.0", "O(1)", "", "", "Sets or clears a bit of a string.", "key offset value"),
-    // hyperloglog (documentation for the commands other modules add)
+    // hyperloglog
     doc!("pfadd", "hyperloglog", "2.8.9", "O(1)", "", "", "Adds elements to a HyperLogLog.", "key [element [element ...]]"),
     doc!("pfcount", "hyperloglog", "2.8.9", "O(1)", "", "", "Returns the estimated number of distinct elements seen by HyperLogLogs.", "key [key ...]"),
     doc!("pfmerge", "hyperloglog", "2.8.9", "O(N)", "", "", "Merges HyperLogLogs into a key.", "destkey sourcekey [sourcekey ...]"),
-    // pubsub (documentation for the commands other modules add)
+    // pubsub
     doc!("psubscribe", "pubsub", "2.0.0", "O(N)", "", "", "Listens to channels matching patterns.", "pattern [pattern ...]"),
     doc!("publish", "pubsub", "2.0.0", "O(N+M)", "", "", "Posts a message to a channel.", "channel message"),
     doc!("pubsub", "pubsub", "2.8.0", "Depends on subcommand.", "", "", "A container for Pub/Sub introspection commands.", ""),
@@ -318,7 +320,9 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("script|flush", -2, NOSCRIPT, "2.6.0", "O(N) where N is the number of cached scripts", "scripting", "request_policy:all_nodes response_policy:all_succeeded", "Empties the script cache.", "[ASYNC | SYNC]"),
     sub!("script|kill", 2, NOSCRIPT | ALLOW_BUSY, "2.6.0", "O(1)", "scripting", "request_policy:all_shards response_policy:one_succeeded", "Stops the running script.", ""),
     sub!("script|load", 3, NOSCRIPT | STALE, "2.6.0", "O(N) where N is the length of the script", "scripting", "request_policy:all_nodes response_policy:all_succeeded", "Loads a script into the script cache.", "script"),
-    sub!("script|help", 2, LOADING | STALE, "5.0.0", "O(1)", "scripting", "", "Lists the SCRIPT subcommands.", ""),    sub!("latency|help", 2, LOADING | STALE, "2.8.13", "O(1)", "", "", "Lists the LATENCY subcommands.", ""),
+    sub!("script|help", 2, LOADING | STALE, "5.0.0", "O(1)", "scripting", "", "Lists the SCRIPT subcommands.", ""),
+    sub!("script|debug", 3, NOSCRIPT, "3.2.0", "O(1)", "", "", "Sets the debug mode of scripts.", "YES | SYNC | NO"),
+    sub!("latency|help", 2, LOADING | STALE, "2.8.13", "O(1)", "", "", "Lists the LATENCY subcommands.", ""),
     sub!("latency|graph", 3, ADMIN | NOSCRIPT | LOADING | STALE, "2.8.13", "O(1)", "", "nondeterministic_output request_policy:all_nodes response_policy:special", "Returns an ASCII graph of an event's latency.", "event"),
     sub!("latency|latest", 2, ADMIN | NOSCRIPT | LOADING | STALE, "2.8.13", "O(1)", "", "nondeterministic_output request_policy:all_nodes response_policy:special", "Returns the latest latency spike of every event.", ""),
     sub!("latency|doctor", 2, ADMIN | NOSCRIPT | LOADING | STALE, "2.8.13", "O(1)", "", "nondeterministic_output request_policy:all_nodes response_policy:special", "Returns a report on the latency seen.", ""),
@@ -337,7 +341,6 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("pubsub|numsub", -2, PUBSUB | LOADING | STALE, "2.8.0", "Depends on subcommand.", "", "", "Returns the number of subscribers of channels.", "[channel [channel ...]]"),
     sub!("pubsub|shardnumsub", -2, PUBSUB | LOADING | STALE, "7.0.0", "Depends on subcommand.", "", "", "Returns the number of subscribers of shard channels.", "[shardchannel [shardchannel ...]]"),
     sub!("pubsub|numpat", 2, PUBSUB | LOADING | STALE, "2.8.0", "O(1)", "", "", "Returns the number of pattern subscriptions.", ""),
-    sub!("script|debug", 3, NOSCRIPT, "3.2.0", "O(1)", "", "", "Sets the debug mode of scripts.", "YES | SYNC | NO"),
     sub!("slowlog|help", 2, LOADING | STALE, "6.2.0", "O(1)", "", "", "Lists the SLOWLOG subcommands.", ""),
     sub!("slowlog|get", -2, ADMIN | LOADING | STALE, "2.2.12", "O(N)", "", "request_policy:all_nodes nondeterministic_output", "Returns entries of the slow log.", "[count]"),
     sub!("slowlog|reset", 2, ADMIN | LOADING | STALE, "2.2.12", "O(N)", "", "request_policy:all_nodes response_policy:all_succeeded", "Empties the slow log.", ""),
@@ -881,6 +884,14 @@ mod tests {
             assert!(seen.insert(d.name), "duplicate doc row {}", d.name);
             let _ = arguments(d.syntax);
         }
+        // Each parent's subcommands are contiguous.
+        let mut runs: Vec<&str> = SUBCOMMANDS
+            .iter()
+            .map(|d| d.name.split('|').next().unwrap())
+            .collect();
+        runs.dedup();
+        let distinct: std::collections::HashSet<&str> = runs.iter().copied().collect();
+        assert_eq!(runs.len(), distinct.len(), "{runs:?}");
         let mut specs = std::collections::HashSet::new();
         for (n, v) in KEY_SPECS {
             assert!(specs.insert(*n) && !v.is_empty(), "key specs of {n}");
