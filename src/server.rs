@@ -71,6 +71,8 @@ pub struct Stats {
     /// Longest iteration in CPU time (with `eventloop-cpu-tracking`).
     pub eventloop_cpu_max_us: u64,
     pub eventloop_cycles: u64,
+    /// Failed AUTH / HELLO AUTH attempts (INFO `acl_access_denied_auth`).
+    pub acl_access_denied_auth: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,

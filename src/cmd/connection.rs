@@ -79,6 +79,8 @@ fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> bool {
     let ok = user == b"default" && (expected.is_empty() || password_matches(pass, expected));
     if ok {
         ctx.client.authenticated = true;
+    } else {
+        ctx.shared.stats.acl_access_denied_auth += 1;
     }
     ok
 }
