@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ferrite::blocking::Blocking;
+use ferrite::clients::Clients;
 use ferrite::cmd::{Ctx, Table};
 use ferrite::config::Config;
 use ferrite::conn::ClientState;
@@ -39,6 +40,7 @@ fn shared() -> Shared {
         observ: Observ::new(&config),
         monitors: Monitors::default(),
         blocking: Blocking::default(),
+        clients: Clients::default(),
         config,
         stats: Stats::default(),
         now_ms: 1,

@@ -581,3 +581,12 @@ fn blocked_clients_are_counted() {
     );
     assert_eq!(blocked(&mut c).as_deref(), Some("0"));
 }
+
+#[test]
+fn a_container_without_subcommand_counts_as_itself() {
+    let (_s, mut c) = conn();
+    assert!(!call(&mut c, &["COMMAND"]).array().is_empty());
+    call(&mut c, &["COMMAND", "COUNT"]);
+    assert_eq!(cmdstat(&mut c, "command").unwrap().0, 1);
+    assert_eq!(cmdstat(&mut c, "command|count").unwrap().0, 1);
+}

@@ -110,6 +110,12 @@ fn the_monitoring_client() {
     // A second MONITOR is ignored (no reply).
     send_raw(&mut mon, &encode(&[b"MONITOR"]));
     expect_silence(&mut mon, Duration::from_millis(200));
+    // RESET ends monitoring: keyspace commands work, nothing is fed.
+    assert_eq!(cmd(&mut mon, &["RESET"]), b"+RESET\r\n");
+    let mut other = srv.raw();
+    assert_eq!(cmd(&mut other, &["PING"]), b"+PONG\r\n");
+    assert_eq!(cmd(&mut mon, &["GET", "a"]), b"$-1\r\n");
+    assert_eq!(cmd(&mut mon, &["MONITOR"]), b"+OK\r\n");
     assert_eq!(cmd(&mut mon, &["QUIT"]), OK);
     expect_closed(&mut mon);
 }

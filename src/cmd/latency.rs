@@ -108,7 +108,7 @@ fn histogram(ctx: &mut Ctx, args: Args) {
                 let name = Observ::stat_name(i);
                 let parent =
                     i >= COMMANDS.len() && name.split('|').next().is_some_and(|p| is(a, p));
-                if (is(a, &name) || parent) && !wanted.contains(&i) {
+                if (is(a, name) || parent) && !wanted.contains(&i) {
                     wanted.push(i);
                 }
             }

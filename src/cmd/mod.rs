@@ -5,7 +5,10 @@
 //! Redis's `processCommand` order: unknown command, then arity, then the
 //! handler; handlers never check arity themselves.
 
+pub mod client;
+pub mod command;
 pub mod config;
+pub mod connection;
 pub mod expire;
 pub mod hash;
 pub mod info;
@@ -13,11 +16,11 @@ pub mod keys;
 pub mod latency;
 pub mod list;
 pub mod memory;
+pub mod meta;
 pub mod object;
 pub mod server;
 pub mod slowlog;
 pub mod string;
-pub mod subcommands;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,7 +30,7 @@ use crate::db::Db;
 use crate::errors;
 use crate::resp::{Args, Reply};
 use crate::server::Shared;
-use subcommands::SUBCOMMANDS;
+use meta::SUBCOMMANDS;
 
 /// What a handler may touch: its reply, its client, the shared state.
 pub struct Ctx<'a> {
@@ -64,8 +67,17 @@ pub mod flags {
     pub const NOAUTH: u32 = 1 << 8;
     /// Refused unless `enable-debug-command` allows the client (DEBUG).
     pub const PROTECTED: u32 = 1 << 9;
-    /// May block the client (BLPOP, ...).
-    pub const BLOCKING: u32 = 1 << 10;
+    // Reported by COMMAND INFO only (Redis's names, in its order).
+    pub const PUBSUB: u32 = 1 << 10;
+    pub const BLOCKING: u32 = 1 << 11;
+    pub const SKIP_MONITOR: u32 = 1 << 12;
+    pub const SKIP_SLOWLOG: u32 = 1 << 13;
+    pub const MAY_REPLICATE: u32 = 1 << 14;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 15;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 16;
+    pub const NO_MULTI: u32 = 1 << 17;
+    pub const MOVABLEKEYS: u32 = 1 << 18;
+    pub const ALLOW_BUSY: u32 = 1 << 19;
 }
 
 pub struct Command {
@@ -78,6 +90,9 @@ pub struct Command {
     pub last_key: i32,
     pub step: i32,
     pub handler: Handler,
+    /// The handler's path (`string::get`): COMMAND takes the group of a
+    /// command without a `meta` row from its module.
+    pub path: &'static str,
 }
 
 /// Builds a table row; keeps the table below one line per command.
@@ -91,6 +106,7 @@ macro_rules! row {
             last_key: $last,
             step: $step,
             handler: $h,
+            path: stringify!($h),
         }
     };
 }
@@ -192,15 +208,19 @@ pub static COMMANDS: &[Command] = &[
     row!("hscan", -3, READONLY, 1, 1, 1, hash::hscan),
     row!("object", -2, READONLY, 2, 2, 1, object::object),
     // server and connection
-    row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
-    row!("echo", 2, FAST, 0, 0, 0, server::echo),
-    row!("quit", -1, FAST | NOAUTH | LOADING | STALE, 0, 0, 0, server::quit),
+    row!("ping", -1, FAST, 0, 0, 0, server::ping),
+    row!("echo", 2, LOADING | STALE | FAST, 0, 0, 0, server::echo),
+    row!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, server::quit),
+    row!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::hello),
+    row!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::auth),
+    row!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::reset),
+    row!("command", -1, LOADING | STALE, 0, 0, 0, command::command),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
     row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, config::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
-    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
+    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, info::info),
-    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
+    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, server::shutdown),
     // observability
     row!("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, slowlog::slowlog),
     row!("latency", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, latency::latency),
@@ -214,9 +234,11 @@ pub static COMMANDS: &[Command] = &[
 const MAX_NAME: usize = 32;
 
 pub struct Table {
-    /// Name to row index in `COMMANDS` (the row's statistics index).
-    by_name: HashMap<&'static [u8], usize, ahash::RandomState>,
-    /// Per row, its range of `SUBCOMMANDS` (empty unless a container).
+    /// Name to row index in `COMMANDS` (the row's statistics index) and
+    /// whether it is a container (CONFIG, CLIENT, ...) whose subcommand
+    /// names its `cmd=` in CLIENT LIST.
+    by_name: HashMap<&'static [u8], (usize, bool), ahash::RandomState>,
+    /// Per row, its range of `meta::SUBCOMMANDS` (empty unless a container).
     subs: Vec<(u16, u16)>,
 }
 
@@ -231,23 +253,20 @@ impl Table {
         let by_name = COMMANDS
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.name.as_bytes(), i))
+            .map(|(i, c)| (c.name.as_bytes(), (i, meta::is_container(c.name))))
             .collect();
-        let subs = COMMANDS
-            .iter()
-            .map(|c| subcommands::range_of(c.name))
-            .collect();
+        let subs = COMMANDS.iter().map(|c| sub_range(c.name)).collect();
         Table { by_name, subs }
     }
 
     /// Finds a command by name, case-insensitively, without allocating.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
-        self.lookup_index(name).map(|i| &COMMANDS[i])
+        self.lookup_entry(name).map(|(i, _)| &COMMANDS[i])
     }
 
     #[inline]
-    fn lookup_index(&self, name: &[u8]) -> Option<usize> {
+    fn lookup_entry(&self, name: &[u8]) -> Option<(usize, bool)> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -258,42 +277,83 @@ impl Table {
         self.by_name.get(&*lower).copied()
     }
 
-    /// Redis's `processCommand` then `call`: checks, the handler, then
-    /// statistics, the slow log, the latency monitor and MONITOR's feed.
-    /// Every error reply written here or by the handler is counted.
+    /// Whether a command named `name` waits out a CLIENT PAUSE of `mode`
+    /// (unknown commands are answered at once, as Redis rejects them
+    /// before it checks the pause).
+    pub fn must_wait(&self, mode: crate::clients::PauseMode, name: &[u8]) -> bool {
+        use crate::clients::PauseMode;
+        match self.lookup(name) {
+            None => false,
+            Some(_) if mode == PauseMode::All => true,
+            Some(c) => c.flags & (WRITE | MAY_REPLICATE) != 0,
+        }
+    }
+
+    /// Runs one command; with CLIENT REPLY OFF or SKIP in force, whatever
+    /// it wrote is dropped again.
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
-        let mark = ctx.out.buffer().len();
+        use crate::clients::reply::{OFF, SKIP, SKIP_NEXT};
+        let mark = ctx.out.len();
+        self.process_command(ctx, args);
+        let r = ctx.client.reply;
+        if r == 0 {
+            return;
+        }
+        if r & (OFF | SKIP) != 0 {
+            ctx.out.truncate(mark);
+        }
+        // Redis's resetClient: SKIP lasts one command; SKIP_NEXT becomes it.
+        ctx.client.reply = (r & OFF) | if r & SKIP_NEXT != 0 { SKIP } else { 0 };
+    }
+
+    /// Redis's `processCommand` then `call`: existence, arity, protection
+    /// and authentication checks, the handler, then statistics, the slow
+    /// log, the latency monitor and MONITOR's feed. Every error reply
+    /// written here or by the handler is counted.
+    fn process_command(&self, ctx: &mut Ctx, args: Args) {
+        let mark = ctx.out.len();
         let name = args.get(0);
-        let Some(idx) = self.lookup_index(name) else {
+        let Some((idx, container)) = self.lookup_entry(name) else {
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
             return count_errors(ctx, mark);
         };
         let cmd = &COMMANDS[idx];
         let argc = args.len() as i32;
+        // A container's statistics go to its subcommand (COMMAND alone
+        // runs as itself); an unknown subcommand runs the handler only for
+        // its error, as a rejection.
+        let mut stat = Some(idx);
+        let (first, end) = self.subs[idx];
+        if container && argc >= 2 {
+            let sub = args.get(1);
+            let skip = cmd.name.len() + 1;
+            stat = SUBCOMMANDS[first as usize..end as usize]
+                .iter()
+                .position(|s| sub.eq_ignore_ascii_case(&s.name.as_bytes()[skip..]))
+                .map(|i| COMMANDS.len() + first as usize + i);
+        }
+        // What CLIENT LIST shows as `cmd=`: the subcommand when known.
+        ctx.client.last_cmd = match stat {
+            Some(s) if s >= COMMANDS.len() => SUBCOMMANDS[s - COMMANDS.len()].name,
+            _ => cmd.name,
+        };
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             errors::wrong_arity(&mut ctx.out, cmd.name);
             return reject(ctx, idx, mark);
         }
-        // A container's statistics go to its subcommand; an unknown
-        // subcommand runs the handler only for its error, as a rejection.
-        let mut stat = Some(idx);
-        let (first, end) = self.subs[idx];
-        if first != end {
-            let sub = args.get(1);
-            stat = SUBCOMMANDS[first as usize..end as usize]
-                .iter()
-                .position(|s| sub.eq_ignore_ascii_case(s.name.as_bytes()))
-                .map(|i| COMMANDS.len() + first as usize + i);
-            if let Some(s) = stat {
-                let arity = SUBCOMMANDS[s - COMMANDS.len()].arity;
-                if (arity > 0 && argc != arity) || argc < -arity {
-                    errors::wrong_arity(&mut ctx.out, &crate::observ::Observ::stat_name(s));
-                    return reject(ctx, s, mark);
-                }
+        if let Some(s) = stat.filter(|&s| s >= COMMANDS.len()) {
+            let sub = &SUBCOMMANDS[s - COMMANDS.len()];
+            if (sub.arity > 0 && argc != sub.arity) || argc < -sub.arity {
+                errors::wrong_arity(&mut ctx.out, sub.name);
+                return reject(ctx, s, mark);
             }
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
+            return reject(ctx, stat.unwrap_or(idx), mark);
+        }
+        if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
+            ctx.out.raw(errors::NOAUTH);
             return reject(ctx, stat.unwrap_or(idx), mark);
         }
         if ctx.client.monitor && cmd.flags & (READONLY | WRITE) != 0 {
@@ -328,6 +388,22 @@ impl Table {
                 .monitors
                 .feed(now_us, client.db, &client.addr, &args);
         }
+    }
+}
+
+/// The rows of `meta::SUBCOMMANDS` under `parent` (contiguous there).
+fn sub_range(parent: &str) -> (u16, u16) {
+    let under = |d: &meta::Doc| {
+        d.name.len() > parent.len()
+            && d.name.starts_with(parent)
+            && d.name.as_bytes()[parent.len()] == b'|'
+    };
+    match SUBCOMMANDS.iter().position(under) {
+        Some(first) => {
+            let n = SUBCOMMANDS[first..].iter().take_while(|d| under(d)).count();
+            (first as u16, (first + n) as u16)
+        }
+        None => (0, 0),
     }
 }
 
@@ -396,7 +472,7 @@ fn protected_allowed(ctx: &Ctx) -> bool {
     match ctx.shared.config.enable_debug_command {
         DebugAccess::Yes => true,
         DebugAccess::No => false,
-        DebugAccess::Local => ctx.client.addr.ip().is_loopback(),
+        DebugAccess::Local => crate::clients::is_local(ctx.client.addr.ip()),
     }
 }
 

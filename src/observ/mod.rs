@@ -15,7 +15,7 @@ pub mod slowlog;
 use std::collections::BTreeMap;
 
 use crate::cmd::COMMANDS;
-use crate::cmd::subcommands::SUBCOMMANDS;
+use crate::cmd::meta::SUBCOMMANDS;
 use crate::config::Config;
 use clock::Clock;
 use histogram::Histogram;
@@ -112,10 +112,10 @@ impl Observ {
     }
 
     /// Name of a statistics index: `get`, `config|get`.
-    pub fn stat_name(i: usize) -> String {
+    pub fn stat_name(i: usize) -> &'static str {
         match i.checked_sub(COMMANDS.len()) {
-            None => COMMANDS[i].name.to_string(),
-            Some(s) => format!("{}|{}", SUBCOMMANDS[s].parent, SUBCOMMANDS[s].name),
+            None => COMMANDS[i].name,
+            Some(s) => SUBCOMMANDS[s].name,
         }
     }
 
@@ -232,6 +232,6 @@ mod tests {
         assert_eq!(o.errors.get(b"ERR".as_slice()), Some(&2));
         assert_eq!(o.total_error_replies, 3);
         assert_eq!(Observ::stat_name(0), "get");
-        assert_eq!(Observ::stat_name(COMMANDS.len()), "config|get");
+        assert_eq!(Observ::stat_name(COMMANDS.len()), SUBCOMMANDS[0].name);
     }
 }
