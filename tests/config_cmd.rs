@@ -342,3 +342,21 @@ fn memory_commands() {
     assert!(help.contains(&"USAGE <key> [SAMPLES <count>]".to_string()));
     assert_eq!(cmd(&mut c, &["MEMORY", "PURGE"]), OK);
 }
+
+#[test]
+fn resp3_maps_and_doubles() {
+    let (_s, mut c) = conn();
+    if !hello3(&mut c) {
+        return;
+    }
+    assert_eq!(
+        cmd3(&mut c, &["CONFIG", "GET", "slowlog-max-len"]),
+        b"%1\r\n$15\r\nslowlog-max-len\r\n$3\r\n128\r\n"
+    );
+    let stats = String::from_utf8(cmd3(&mut c, &["MEMORY", "STATS"])).unwrap();
+    assert!(stats.starts_with('%'), "{stats:?}");
+    let at = stats.find("$18\r\ndataset.percentage\r\n").unwrap();
+    let value = &stats[at + "$18\r\ndataset.percentage\r\n".len()..];
+    assert!(value.starts_with(','), "a RESP3 double: {value:?}");
+    assert_eq!(cmd3(&mut c, &["MEMORY", "USAGE", "nosuch"]), b"_\r\n");
+}

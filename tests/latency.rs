@@ -220,3 +220,19 @@ fn a_served_blocked_command_adds_its_serving_time_as_a_sample() {
     let ls = info(&mut c, "latencystats");
     assert!(ls.contains("latency_percentiles_usec_blpop:p50="), "{ls}");
 }
+
+#[test]
+fn resp3_histogram_is_nested_maps() {
+    let (_s, mut c) = conn();
+    if !hello3(&mut c) {
+        return;
+    }
+    assert_eq!(cmd3(&mut c, &["LATENCY", "HISTOGRAM", "nosuch"]), b"%0\r\n");
+    assert_eq!(cmd3(&mut c, &["SET", "a", "1"]), b"+OK\r\n");
+    let got = String::from_utf8(cmd3(&mut c, &["LATENCY", "HISTOGRAM", "set"])).unwrap();
+    let head = "%1\r\n$3\r\nset\r\n%2\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n%1\r\n:";
+    assert!(got.starts_with(head), "{got:?}");
+    assert!(got.ends_with("\r\n:1\r\n"), "{got:?}");
+    assert_eq!(cmd3(&mut c, &["LATENCY", "LATEST"]), b"*0\r\n");
+    assert_eq!(cmd3(&mut c, &["SLOWLOG", "GET"]), b"*0\r\n");
+}
