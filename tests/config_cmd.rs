@@ -360,3 +360,32 @@ fn resp3_maps_and_doubles() {
     assert!(value.starts_with(','), "a RESP3 double: {value:?}");
     assert_eq!(cmd3(&mut c, &["MEMORY", "USAGE", "nosuch"]), b"_\r\n");
 }
+
+#[test]
+fn subcommand_checks_come_before_authentication() {
+    let srv = Server::start();
+    let mut admin = srv.raw();
+    assert_eq!(cmd(&mut admin, &["CONFIG", "SET", "requirepass", "pw"]), OK);
+    let mut c = srv.raw();
+    assert_eq!(
+        cmd(&mut c, &["CONFIG", "NOSUCH"]),
+        b"-ERR unknown subcommand 'NOSUCH'. Try CONFIG HELP.\r\n"
+    );
+    assert_eq!(
+        cmd(&mut c, &["CONFIG", "GET"]),
+        b"-ERR wrong number of arguments for 'config|get' command\r\n"
+    );
+    assert_eq!(
+        cmd(&mut c, &["CONFIG", "GET", "hz"]),
+        b"-NOAUTH Authentication required.\r\n"
+    );
+    assert_eq!(cmd(&mut c, &["AUTH", "pw"]), OK);
+    let stats = info(&mut c, "commandstats");
+    assert!(
+        stats.contains(
+            "cmdstat_config|get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=2,failed_calls=0"
+        ),
+        "{stats}"
+    );
+    assert!(!stats.contains("cmdstat_config:"), "{stats}");
+}

@@ -28,6 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::conn::ClientState;
 use crate::db::Db;
 use crate::errors;
+use crate::observ::Observ;
 use crate::resp::{Args, Reply};
 use crate::server::Shared;
 use meta::SUBCOMMANDS;
@@ -320,50 +321,47 @@ impl Table {
         let cmd = &COMMANDS[idx];
         let argc = args.len() as i32;
         // A container's statistics go to its subcommand (COMMAND alone
-        // runs as itself); an unknown subcommand runs the handler only for
-        // its error, as a rejection.
-        let mut stat = Some(idx);
-        let (first, end) = self.subs[idx];
+        // runs as itself). An unknown subcommand is refused here, before
+        // arity and authentication, as Redis's commandCheckExistence.
+        let mut stat = idx;
         if container && argc >= 2 {
+            let (first, end) = self.subs[idx];
             let sub = args.get(1);
             let skip = cmd.name.len() + 1;
-            stat = SUBCOMMANDS[first as usize..end as usize]
+            let Some(i) = SUBCOMMANDS[first as usize..end as usize]
                 .iter()
                 .position(|s| sub.eq_ignore_ascii_case(&s.name.as_bytes()[skip..]))
-                .map(|i| COMMANDS.len() + first as usize + i);
+            else {
+                ctx.client.last_cmd = cmd.name;
+                errors::unknown_subcommand(&mut ctx.out, &cmd.name.to_ascii_uppercase(), sub);
+                return count_errors(ctx, mark);
+            };
+            stat = COMMANDS.len() + first as usize + i;
         }
         // What CLIENT LIST shows as `cmd=`: the subcommand when known.
-        ctx.client.last_cmd = match stat {
-            Some(s) if s >= COMMANDS.len() => SUBCOMMANDS[s - COMMANDS.len()].name,
-            _ => cmd.name,
-        };
+        ctx.client.last_cmd = Observ::stat_name(stat);
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             errors::wrong_arity(&mut ctx.out, cmd.name);
             return reject(ctx, idx, mark);
         }
-        if let Some(s) = stat.filter(|&s| s >= COMMANDS.len()) {
-            let sub = &SUBCOMMANDS[s - COMMANDS.len()];
-            if (sub.arity > 0 && argc != sub.arity) || argc < -sub.arity {
-                errors::wrong_arity(&mut ctx.out, sub.name);
-                return reject(ctx, s, mark);
-            }
+        if let Some(sub) = stat.checked_sub(COMMANDS.len()).map(|s| &SUBCOMMANDS[s])
+            && ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity)
+        {
+            errors::wrong_arity(&mut ctx.out, sub.name);
+            return reject(ctx, stat, mark);
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
-            return reject(ctx, stat.unwrap_or(idx), mark);
+            return reject(ctx, stat, mark);
         }
         if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
             ctx.out.raw(errors::NOAUTH);
-            return reject(ctx, stat.unwrap_or(idx), mark);
+            return reject(ctx, stat, mark);
         }
         if ctx.client.monitor && cmd.flags & (READONLY | WRITE) != 0 {
             ctx.out.raw(errors::REPLICA_KEYSPACE);
-            return reject(ctx, stat.unwrap_or(idx), mark);
+            return reject(ctx, stat, mark);
         }
-        let Some(stat) = stat else {
-            (cmd.handler)(ctx, args);
-            return count_errors(ctx, mark);
-        };
         (cmd.handler)(ctx, args);
         // Counted after running, as Redis: INFO does not count itself.
         ctx.shared.stats.total_commands += 1;
