@@ -31,6 +31,11 @@ pub struct Config {
     pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// Largest set kept as an `intset`.
+    pub set_max_intset_entries: usize,
+    /// Largest sorted set (members, member bytes) kept as a `listpack`.
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -66,6 +71,9 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
         }
     }
 }
@@ -283,7 +291,61 @@ const DIRECTIVES: &[Directive] = &[
         },
         mutable: true,
     },
+    Directive {
+        name: "set-max-intset-entries",
+        get: |c| c.set_max_intset_entries.to_string(),
+        set: |c, a| {
+            c.set_max_intset_entries = int(one(a)?, 0, i64::MAX)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "zset-max-listpack-entries",
+        get: |c| c.zset_max_listpack_entries.to_string(),
+        set: set_zset_entries,
+        mutable: true,
+    },
+    Directive {
+        name: "zset-max-listpack-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
+    // Redis 6's names, kept by Redis 7 as aliases.
+    Directive {
+        name: "zset-max-ziplist-entries",
+        get: |c| c.zset_max_listpack_entries.to_string(),
+        set: set_zset_entries,
+        mutable: true,
+    },
+    Directive {
+        name: "zset-max-ziplist-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
 ];
+
+fn set_zset_entries(c: &mut Config, a: &[&str]) -> Result<(), String> {
+    c.zset_max_listpack_entries = int(one(a)?, 0, i64::MAX)? as usize;
+    Ok(())
+}
+
+fn set_zset_value(c: &mut Config, a: &[&str]) -> Result<(), String> {
+    c.zset_max_listpack_value = int(one(a)?, 0, i64::MAX)? as usize;
+    Ok(())
+}
+
+impl Config {
+    /// The sorted-set conversion thresholds.
+    pub fn zset_limits(&self) -> crate::types::zset::ZLimits {
+        crate::types::zset::ZLimits {
+            max_entries: self.zset_max_listpack_entries,
+            max_value: self.zset_max_listpack_value,
+        }
+    }
+}
 
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
     match a {

@@ -10,4 +10,5 @@ pub mod reactor;
 pub mod resp;
 pub mod server;
 pub mod sys;
+pub mod types;
 pub mod util;

@@ -615,10 +615,17 @@ impl<R: Reactor> Server<R> {
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
         let mut backlog = false;
-        for db in &mut self.shared.dbs {
+        let Shared { dbs, lazyfree, .. } = &mut self.shared;
+        for db in dbs.iter_mut() {
             let (_, more) = db.active_expire(now, until);
             backlog |= more;
             db.release_retired(RELEASE_BUCKETS);
+            // Big values removed during this iteration are freed off the loop.
+            if db.has_garbage() {
+                for v in db.take_garbage() {
+                    lazyfree.free(v);
+                }
+            }
         }
         self.expire_backlog = backlog;
     }

@@ -8,7 +8,9 @@
 pub mod expire;
 pub mod keys;
 pub mod server;
+pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 
@@ -137,6 +139,57 @@ pub static COMMANDS: &[Command] = &[
     row!("expiretime", 2, READONLY | FAST, 1, 1, 1, expire::expiretime),
     row!("pexpiretime", 2, READONLY | FAST, 1, 1, 1, expire::pexpiretime),
     row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
+    // sets
+    row!("sadd", -3, WRITE | DENYOOM | FAST, 1, 1, 1, set::sadd),
+    row!("srem", -3, WRITE | FAST, 1, 1, 1, set::srem),
+    row!("smembers", 2, READONLY, 1, 1, 1, set::smembers),
+    row!("sismember", 3, READONLY | FAST, 1, 1, 1, set::sismember),
+    row!("smismember", -3, READONLY | FAST, 1, 1, 1, set::smismember),
+    row!("scard", 2, READONLY | FAST, 1, 1, 1, set::scard),
+    row!("spop", -2, WRITE | FAST, 1, 1, 1, set::spop),
+    row!("srandmember", -2, READONLY, 1, 1, 1, set::srandmember),
+    row!("smove", 4, WRITE | FAST, 1, 2, 1, set::smove),
+    row!("sinter", -2, READONLY, 1, -1, 1, set::sinter),
+    row!("sintercard", -3, READONLY, 0, 0, 0, set::sintercard),
+    row!("sunion", -2, READONLY, 1, -1, 1, set::sunion),
+    row!("sdiff", -2, READONLY, 1, -1, 1, set::sdiff),
+    row!("sinterstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sinterstore),
+    row!("sunionstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sunionstore),
+    row!("sdiffstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sdiffstore),
+    row!("sscan", -3, READONLY, 1, 1, 1, set::sscan),
+    // sorted sets
+    row!("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, zset::zadd),
+    row!("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, zset::zincrby),
+    row!("zrem", -3, WRITE | FAST, 1, 1, 1, zset::zrem),
+    row!("zscore", 3, READONLY | FAST, 1, 1, 1, zset::zscore),
+    row!("zmscore", -3, READONLY | FAST, 1, 1, 1, zset::zmscore),
+    row!("zcard", 2, READONLY | FAST, 1, 1, 1, zset::zcard),
+    row!("zcount", 4, READONLY | FAST, 1, 1, 1, zset::zcount),
+    row!("zlexcount", 4, READONLY | FAST, 1, 1, 1, zset::zlexcount),
+    row!("zrank", 3, READONLY | FAST, 1, 1, 1, zset::zrank),
+    row!("zrevrank", 3, READONLY | FAST, 1, 1, 1, zset::zrevrank),
+    row!("zrange", -4, READONLY, 1, 1, 1, zset::zrange),
+    row!("zrangestore", -5, WRITE | DENYOOM, 1, 2, 1, zset::zrangestore),
+    row!("zrangebyscore", -4, READONLY, 1, 1, 1, zset::zrangebyscore),
+    row!("zrevrangebyscore", -4, READONLY, 1, 1, 1, zset::zrevrangebyscore),
+    row!("zrangebylex", -4, READONLY, 1, 1, 1, zset::zrangebylex),
+    row!("zrevrangebylex", -4, READONLY, 1, 1, 1, zset::zrevrangebylex),
+    row!("zrevrange", -4, READONLY, 1, 1, 1, zset::zrevrange),
+    row!("zremrangebyrank", 4, WRITE, 1, 1, 1, zset::zremrangebyrank),
+    row!("zremrangebyscore", 4, WRITE, 1, 1, 1, zset::zremrangebyscore),
+    row!("zremrangebylex", 4, WRITE, 1, 1, 1, zset::zremrangebylex),
+    row!("zpopmin", -2, WRITE | FAST, 1, 1, 1, zset::zpopmin),
+    row!("zpopmax", -2, WRITE | FAST, 1, 1, 1, zset::zpopmax),
+    row!("zmpop", -4, WRITE, 0, 0, 0, zset::zmpop),
+    row!("zrandmember", -2, READONLY, 1, 1, 1, zset::zrandmember),
+    row!("zunion", -3, READONLY, 0, 0, 0, zset::zunion),
+    row!("zinter", -3, READONLY, 0, 0, 0, zset::zinter),
+    row!("zdiff", -3, READONLY, 0, 0, 0, zset::zdiff),
+    row!("zunionstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zunionstore),
+    row!("zinterstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zinterstore),
+    row!("zdiffstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zdiffstore),
+    row!("zintercard", -3, READONLY, 0, 0, 0, zset::zintercard),
+    row!("zscan", -3, READONLY, 1, 1, 1, zset::zscan),
     // server and connection
     row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
     row!("echo", 2, FAST, 0, 0, 0, server::echo),

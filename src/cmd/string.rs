@@ -130,6 +130,8 @@ fn reply_string(out: &mut Reply, v: &Value) {
         Value::Int(i) => out.bulk_i64(*i),
         Value::Small { len, buf } => out.bulk(&buf[..*len as usize]),
         Value::Raw(r) => out.bulk(r),
+        // Callers check is_string first.
+        _ => out.raw(errors::WRONGTYPE),
     }
 }
 

@@ -42,6 +42,9 @@ pub struct Db {
     deadline_sum: u128,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
+    /// Removed values too big to drop on the loop, waiting for the server
+    /// to hand them to the lazyfree thread (see [`Db::discard`]).
+    garbage: Vec<Value>,
 }
 
 impl Db {
@@ -82,6 +85,7 @@ impl Db {
             expires,
             deadline_sum,
             expired,
+            garbage,
             ..
         } = self;
         let h = dict.hash(key);
@@ -93,6 +97,9 @@ impl Db {
                 *expires -= 1;
                 *deadline_sum -= slot.expire_at as u128;
                 *expired += 1;
+                if slot.value.free_effort() > value::LAZYFREE_THRESHOLD {
+                    garbage.push(slot.value);
+                }
                 None
             }
         }
@@ -104,13 +111,15 @@ impl Db {
         let old_when = match self.dict.get_hashed_mut(h, key) {
             Some(slot) => {
                 let old = slot.expire_at;
-                slot.value = value;
+                let prev = std::mem::replace(&mut slot.value, value);
                 if old != 0 && now > old && ttl == Ttl::Keep {
                     // An expired key's deadline is not kept for its successor.
                     slot.expire_at = 0;
                     self.forget_deadline(old);
+                    self.discard(prev);
                     return;
                 }
+                self.discard(prev);
                 old
             }
             None => {
@@ -160,10 +169,42 @@ impl Db {
         let slot = self.remove_hashed(h, key)?;
         if slot.is_expired(now) {
             self.expired += 1;
+            self.discard(slot.value);
             None
         } else {
             Some(slot)
         }
+    }
+
+    /// Removes `key` and drops its value, off the loop when it is big
+    /// (DEL, UNLINK, emptied or overwritten collections). True if a live
+    /// key was removed.
+    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
+        match self.remove(key, now) {
+            Some(slot) => {
+                self.discard(slot.value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops `v` here when cheap, else keeps it for the lazyfree thread
+    /// (Redis frees collections of more than 64 elements asynchronously).
+    pub fn discard(&mut self, v: Value) {
+        if v.free_effort() > value::LAZYFREE_THRESHOLD {
+            self.garbage.push(v);
+        }
+    }
+
+    /// Values waiting to be freed off the loop (the server takes them
+    /// before it sleeps).
+    pub fn take_garbage(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.garbage)
+    }
+
+    pub fn has_garbage(&self) -> bool {
+        !self.garbage.is_empty()
     }
 
     fn remove_hashed(&mut self, h: u64, key: &[u8]) -> Option<Slot> {
@@ -227,6 +268,7 @@ impl Db {
             if let Some((_, slot)) = hit {
                 self.forget_deadline(slot.expire_at);
                 removed += 1;
+                self.discard(slot.value);
             }
         }
         self.expired += removed as u64;
@@ -402,6 +444,30 @@ mod tests {
         assert_eq!(db.heap_len(), 1);
         assert_eq!(db.expires(), 1);
         assert_eq!(db.avg_ttl(0), 5000);
+    }
+
+    #[test]
+    fn big_values_wait_for_the_lazyfree_thread() {
+        use crate::types::set::Set;
+        let big = || {
+            let mut s = Set::new_for(b"a");
+            for i in 0..100 {
+                s.add(format!("m{i}").as_bytes(), 512);
+            }
+            Value::Set(Box::new(s))
+        };
+        let mut db = Db::new();
+        db.set(b"k", big(), Ttl::Clear, 0);
+        db.set(b"small", v("x"), Ttl::Clear, 0);
+        assert!(db.delete(b"k", 0));
+        assert!(db.delete(b"small", 0));
+        assert!(!db.delete(b"k", 0));
+        db.set(b"k", big(), Ttl::Clear, 0);
+        db.set(b"k", v("x"), Ttl::Clear, 0);
+        db.set(b"e", big(), Ttl::At(10), 0);
+        assert!(db.lookup(b"e", 11).is_none());
+        assert_eq!(db.take_garbage().len(), 3);
+        assert!(!db.has_garbage());
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! that APPEND and SETRANGE grow in amortised time. The enum is where lists,
 //! hashes, sets and sorted sets will join.
 
+use crate::types::set::Set;
+use crate::types::zset::ZSet;
 use crate::util::num::parse_i64;
 
 /// Longest string kept inside the entry; 30 keeps `Value` at 32 bytes.
@@ -18,9 +20,20 @@ const MAX_INT_TEXT: usize = 20;
 #[derive(Clone)]
 pub enum Value {
     Int(i64),
-    Small { len: u8, buf: [u8; SMALL_CAP] },
+    Small {
+        len: u8,
+        buf: [u8; SMALL_CAP],
+    },
     Raw(Vec<u8>),
+    /// Boxed, so collections keep `Value` at 32 bytes.
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
+
+/// Collections with more elements than this are freed on the lazyfree
+/// thread (Redis's `LAZYFREE_THRESHOLD`): below it, handing them over
+/// costs more than dropping them.
+pub const LAZYFREE_THRESHOLD: usize = 64;
 
 impl Value {
     /// The compact form of a string value.
@@ -66,6 +79,8 @@ impl Value {
             Value::Int(i) => tmp.format(*i).as_bytes(),
             Value::Small { len, buf } => &buf[..*len as usize],
             Value::Raw(v) => v,
+            // Callers check is_string first.
+            Value::Set(_) | Value::ZSet(_) => &[],
         }
     }
 
@@ -75,6 +90,7 @@ impl Value {
             Value::Int(i) => itoa::Buffer::new().format(*i).len(),
             Value::Small { len, .. } => *len as usize,
             Value::Raw(v) => v.len(),
+            Value::Set(_) | Value::ZSet(_) => 0,
         }
     }
 
@@ -94,14 +110,29 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Small { .. } | Value::Raw(_) => "string",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
+    /// The encoding Redis 7.0.15's OBJECT ENCODING names.
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Int(_) => "int",
             Value::Small { .. } => "embstr",
             Value::Raw(_) => "raw",
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
+        }
+    }
+
+    /// Allocations a free would visit (Redis's `lazyfreeGetFreeEffort`):
+    /// compact encodings are one allocation whatever their length.
+    pub fn free_effort(&self) -> usize {
+        match &self {
+            Value::Set(s) if s.encoding() == "hashtable" => s.len(),
+            Value::ZSet(z) if z.encoding() == "skiplist" => z.len(),
+            _ => 1,
         }
     }
 
@@ -109,6 +140,8 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Raw(v) => v.capacity(),
+            Value::Set(s) => s.heap_size(),
+            Value::ZSet(z) => z.heap_size(),
             _ => 0,
         }
     }

@@ -1,0 +1,479 @@
+//! The ordered half of a large sorted set: Redis's skip list with spans
+//! (each forward link records how many nodes it jumps), so that rank
+//! lookups, rank ranges and range counts cost O(log n).
+//!
+//! Nodes live in an arena (`Vec`) and link by index, which keeps the
+//! structure free of `unsafe` and of per-node allocations besides a long
+//! member's bytes: a node's levels are one block of the shared `levels`
+//! vector, and freed nodes and level blocks are chained for reuse.
+
+use std::cmp::Ordering;
+
+use crate::db::key::Key;
+
+/// No node.
+pub const NIL: u32 = u32::MAX;
+/// Redis's `ZSKIPLIST_MAXLEVEL`: enough for 2^64 elements at p = 1/4.
+const MAX_LEVEL: usize = 32;
+/// The header node, which holds no element.
+const HEAD: u32 = 0;
+
+#[derive(Clone, Copy)]
+struct Level {
+    forward: u32,
+    span: u32,
+}
+
+#[derive(Clone)]
+struct Node {
+    member: Key,
+    score: f64,
+    /// Previous node (NIL for the first); for a free node, the next free one.
+    backward: u32,
+    /// First of this node's `height` entries in `levels`.
+    lv: u32,
+    height: u8,
+}
+
+#[derive(Clone)]
+pub struct SkipList {
+    nodes: Vec<Node>,
+    levels: Vec<Level>,
+    free_node: u32,
+    /// Free level blocks by height, chained through their first `forward`.
+    free_lv: [u32; MAX_LEVEL + 1],
+    tail: u32,
+    len: usize,
+    level: usize,
+    rng: u64,
+}
+
+impl Default for SkipList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// (score, member) order: score first, then member bytes.
+#[inline]
+pub fn cmp_entry(s1: f64, m1: &[u8], s2: f64, m2: &[u8]) -> Ordering {
+    match s1.partial_cmp(&s2) {
+        Some(Ordering::Equal) | None => m1.cmp(m2),
+        Some(o) => o,
+    }
+}
+
+impl SkipList {
+    pub fn new() -> Self {
+        let levels = vec![
+            Level {
+                forward: NIL,
+                span: 0
+            };
+            MAX_LEVEL
+        ];
+        let head = Node {
+            member: Key::from(&b""[..]),
+            score: 0.0,
+            backward: NIL,
+            lv: 0,
+            height: MAX_LEVEL as u8,
+        };
+        SkipList {
+            nodes: vec![head],
+            levels,
+            free_node: NIL,
+            free_lv: [NIL; MAX_LEVEL + 1],
+            tail: NIL,
+            len: 0,
+            level: 1,
+            rng: ahash::RandomState::new().hash_one(0x2e7_u64) | 1,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    fn lvl(&self, x: u32, i: usize) -> Level {
+        self.levels[self.nodes[x as usize].lv as usize + i]
+    }
+
+    #[inline]
+    fn lvl_mut(&mut self, x: u32, i: usize) -> &mut Level {
+        let lv = self.nodes[x as usize].lv as usize;
+        &mut self.levels[lv + i]
+    }
+
+    #[inline]
+    pub fn member(&self, x: u32) -> &[u8] {
+        self.nodes[x as usize].member.as_bytes()
+    }
+
+    #[inline]
+    pub fn score(&self, x: u32) -> f64 {
+        self.nodes[x as usize].score
+    }
+
+    /// The first node (lowest score), or NIL.
+    pub fn first(&self) -> u32 {
+        self.lvl(HEAD, 0).forward
+    }
+
+    pub fn last(&self) -> u32 {
+        self.tail
+    }
+
+    #[inline]
+    pub fn next(&self, x: u32) -> u32 {
+        self.lvl(x, 0).forward
+    }
+
+    #[inline]
+    pub fn prev(&self, x: u32) -> u32 {
+        self.nodes[x as usize].backward
+    }
+
+    fn random_level(&mut self) -> usize {
+        let mut level = 1;
+        loop {
+            let mut x = self.rng;
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            self.rng = x;
+            let r = x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32;
+            // p = 1/4 per extra level, as Redis's ZSKIPLIST_P.
+            if r & 0xFFFF >= 0x4000 || level >= MAX_LEVEL {
+                return level;
+            }
+            level += 1;
+        }
+    }
+
+    fn alloc(&mut self, member: Key, score: f64, height: usize) -> u32 {
+        let lv = match self.free_lv[height] {
+            NIL => {
+                let start = self.levels.len() as u32;
+                self.levels.extend(std::iter::repeat_n(
+                    Level {
+                        forward: NIL,
+                        span: 0,
+                    },
+                    height,
+                ));
+                start
+            }
+            start => {
+                self.free_lv[height] = self.levels[start as usize].forward;
+                start
+            }
+        };
+        let node = Node {
+            member,
+            score,
+            backward: NIL,
+            lv,
+            height: height as u8,
+        };
+        match self.free_node {
+            NIL => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as u32
+            }
+            x => {
+                self.free_node = self.nodes[x as usize].backward;
+                self.nodes[x as usize] = node;
+                x
+            }
+        }
+    }
+
+    /// Unchains node `x` into the free lists and gives back its member.
+    fn release(&mut self, x: u32) -> Key {
+        let n = &mut self.nodes[x as usize];
+        let member = std::mem::replace(&mut n.member, Key::from(&b""[..]));
+        let (lv, h) = (n.lv, n.height as usize);
+        n.backward = self.free_node;
+        self.free_node = x;
+        self.levels[lv as usize].forward = self.free_lv[h];
+        self.free_lv[h] = lv;
+        member
+    }
+
+    /// Inserts an element known to be absent; returns its node.
+    pub fn insert(&mut self, score: f64, member: Key) -> u32 {
+        let mut update = [HEAD; MAX_LEVEL];
+        let mut rank = [0u32; MAX_LEVEL];
+        let mut x = HEAD;
+        for i in (0..self.level).rev() {
+            rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
+            loop {
+                let l = self.lvl(x, i);
+                if l.forward != NIL
+                    && cmp_entry(
+                        self.score(l.forward),
+                        self.member(l.forward),
+                        score,
+                        member.as_bytes(),
+                    ) == Ordering::Less
+                {
+                    rank[i] += l.span;
+                    x = l.forward;
+                } else {
+                    break;
+                }
+            }
+            update[i] = x;
+        }
+        let h = self.random_level();
+        if h > self.level {
+            for i in self.level..h {
+                rank[i] = 0;
+                update[i] = HEAD;
+                self.lvl_mut(HEAD, i).span = self.len as u32;
+            }
+            self.level = h;
+        }
+        let x = self.alloc(member, score, h);
+        for i in 0..h {
+            let u = self.lvl(update[i], i);
+            *self.lvl_mut(x, i) = Level {
+                forward: u.forward,
+                span: u.span - (rank[0] - rank[i]),
+            };
+            *self.lvl_mut(update[i], i) = Level {
+                forward: x,
+                span: rank[0] - rank[i] + 1,
+            };
+        }
+        for (i, &u) in update.iter().enumerate().take(self.level).skip(h) {
+            self.lvl_mut(u, i).span += 1;
+        }
+        self.nodes[x as usize].backward = if update[0] == HEAD { NIL } else { update[0] };
+        let f = self.lvl(x, 0).forward;
+        if f != NIL {
+            self.nodes[f as usize].backward = x;
+        } else {
+            self.tail = x;
+        }
+        self.len += 1;
+        x
+    }
+
+    /// The predecessors at each level of the first node for which
+    /// `before(score, member, rank)` is false (it must hold for a prefix of
+    /// the list; `rank` is the candidate's 1-based rank), and the 1-based
+    /// rank of `update[0]` (0 for the header).
+    fn find_update(&self, before: impl Fn(f64, &[u8], usize) -> bool) -> ([u32; MAX_LEVEL], usize) {
+        let mut update = [HEAD; MAX_LEVEL];
+        let mut x = HEAD;
+        let mut rank = 0usize;
+        for i in (0..self.level).rev() {
+            loop {
+                let l = self.lvl(x, i);
+                let r = rank + l.span as usize;
+                if l.forward != NIL && before(self.score(l.forward), self.member(l.forward), r) {
+                    rank = r;
+                    x = l.forward;
+                } else {
+                    break;
+                }
+            }
+            update[i] = x;
+        }
+        (update, rank)
+    }
+
+    /// Number of leading nodes for which `before(score, member)` holds.
+    pub fn count_where(&self, before: impl Fn(f64, &[u8]) -> bool) -> usize {
+        self.find_update(|s, m, _| before(s, m)).1
+    }
+
+    fn delete_node(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
+        for (i, &u) in update.iter().enumerate().take(self.level) {
+            let xl = if i < self.nodes[x as usize].height as usize {
+                Some(self.lvl(x, i))
+            } else {
+                None
+            };
+            let ul = self.lvl_mut(u, i);
+            match xl {
+                Some(xl) if ul.forward == x => {
+                    ul.span += xl.span;
+                    ul.span -= 1;
+                    ul.forward = xl.forward;
+                }
+                _ => ul.span -= 1,
+            }
+        }
+        let f = self.lvl(x, 0).forward;
+        let b = self.nodes[x as usize].backward;
+        if f != NIL {
+            self.nodes[f as usize].backward = b;
+        } else {
+            self.tail = b;
+        }
+        while self.level > 1 && self.lvl(HEAD, self.level - 1).forward == NIL {
+            self.level -= 1;
+        }
+        self.len -= 1;
+    }
+
+    /// Removes (score, member); returns the member's storage if found.
+    pub fn delete(&mut self, score: f64, member: &[u8]) -> Option<Key> {
+        let (update, _) =
+            self.find_update(|s, m, _| cmp_entry(s, m, score, member) == Ordering::Less);
+        let x = self.lvl(update[0], 0).forward;
+        if x != NIL && self.score(x) == score && self.member(x) == member {
+            self.delete_node(x, &update);
+            Some(self.release(x))
+        } else {
+            None
+        }
+    }
+
+    /// Removes `n` nodes from 0-based rank `lo` on; `gone` receives each
+    /// removed member and score. Returns the number removed.
+    pub fn delete_ranks(&mut self, lo: usize, n: usize, mut gone: impl FnMut(Key, f64)) -> usize {
+        let (update, _) = self.find_update(|_, _, r| r <= lo);
+        let mut x = self.lvl(update[0], 0).forward;
+        let mut removed = 0;
+        while x != NIL && removed < n {
+            let next = self.lvl(x, 0).forward;
+            self.delete_node(x, &update);
+            let score = self.score(x);
+            gone(self.release(x), score);
+            removed += 1;
+            x = next;
+        }
+        removed
+    }
+
+    /// 0-based rank of (score, member), if present.
+    pub fn rank(&self, score: f64, member: &[u8]) -> Option<usize> {
+        let (update, rank) =
+            self.find_update(|s, m, _| cmp_entry(s, m, score, member) != Ordering::Greater);
+        let x = update[0];
+        (x != HEAD && self.member(x) == member).then(|| rank - 1)
+    }
+
+    /// The node at 0-based `rank` (NIL when out of range).
+    pub fn by_rank(&self, rank: usize) -> u32 {
+        if rank >= self.len {
+            return NIL;
+        }
+        let target = rank + 1;
+        let mut x = HEAD;
+        let mut traversed = 0usize;
+        for i in (0..self.level).rev() {
+            loop {
+                let l = self.lvl(x, i);
+                if l.forward != NIL && traversed + l.span as usize <= target {
+                    traversed += l.span as usize;
+                    x = l.forward;
+                } else {
+                    break;
+                }
+            }
+            if traversed == target {
+                return x;
+            }
+        }
+        NIL
+    }
+
+    /// Heap bytes held by the arena (memory accounting).
+    pub fn heap_size(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.levels.capacity() * std::mem::size_of::<Level>()
+            + self
+                .nodes
+                .iter()
+                .map(|n| n.member.heap_size())
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: usize) -> Key {
+        Key::from(format!("m{i:05}").as_bytes())
+    }
+
+    fn check(z: &SkipList) -> Vec<(f64, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut x = z.first();
+        let mut prev = NIL;
+        while x != NIL {
+            assert_eq!(z.prev(x), prev);
+            out.push((z.score(x), z.member(x).to_vec()));
+            prev = x;
+            x = z.next(x);
+        }
+        assert_eq!(z.last(), prev);
+        assert_eq!(out.len(), z.len());
+        for (r, (s, m)) in out.iter().enumerate() {
+            assert_eq!(z.rank(*s, m), Some(r), "rank of {r}");
+            let n = z.by_rank(r);
+            assert_eq!(z.member(n), &m[..]);
+        }
+        out
+    }
+
+    #[test]
+    fn insert_delete_rank() {
+        let mut z = SkipList::new();
+        for i in 0..500 {
+            z.insert(((i * 7919) % 500) as f64, key(i));
+        }
+        let all = check(&z);
+        assert!(all.windows(2).all(|w| w[0].0 <= w[1].0));
+        for i in (0..500).step_by(3) {
+            let s = ((i * 7919) % 500) as f64;
+            assert!(z.delete(s, key(i).as_bytes()).is_some());
+            assert!(z.delete(s, key(i).as_bytes()).is_none());
+        }
+        check(&z);
+        // Freed nodes and level blocks are reused.
+        let nodes = z.nodes.len();
+        for i in (0..500).step_by(3) {
+            z.insert(-(i as f64), key(i));
+        }
+        assert_eq!(z.nodes.len(), nodes);
+        check(&z);
+        assert_eq!(z.count_where(|s, _| s < 0.0), 166);
+    }
+
+    #[test]
+    fn ties_order_by_member_and_ranges_delete() {
+        let mut z = SkipList::new();
+        for i in 0..100 {
+            z.insert(1.0, key(99 - i));
+        }
+        let all = check(&z);
+        assert_eq!(all[0].1, b"m00000");
+        let mut got = Vec::new();
+        let n = z.delete_ranks(10, 10, |k, _| got.push(k));
+        assert_eq!(n, 10);
+        assert_eq!(got[0].as_bytes(), b"m00010");
+        assert_eq!(got[9].as_bytes(), b"m00019");
+        assert_eq!(z.len(), 90);
+        check(&z);
+        let n = z.delete_ranks(85, 10, |_, _| {});
+        assert_eq!(n, 5);
+        check(&z);
+        assert_eq!(
+            z.delete_ranks(0, 1, |k, _| assert_eq!(k.as_bytes(), b"m00000")),
+            1
+        );
+        check(&z);
+    }
+}
