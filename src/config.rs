@@ -332,8 +332,9 @@ fn set_zset_entries(c: &mut Config, a: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// A memory value in Redis (`1kb` works), unlike the entry count.
 fn set_zset_value(c: &mut Config, a: &[&str]) -> Result<(), String> {
-    c.zset_max_listpack_value = int(one(a)?, 0, i64::MAX)? as usize;
+    c.zset_max_listpack_value = memory(one(a)?, 0)? as usize;
     Ok(())
 }
 

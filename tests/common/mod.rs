@@ -600,3 +600,62 @@ pub fn now_ms() -> u64 {
         .unwrap()
         .as_millis() as u64
 }
+
+// ---------------------------------------------------------------------------
+// RESP3 (after HELLO 3)
+// ---------------------------------------------------------------------------
+
+fn read_reply3_into<R: Read>(r: &mut R, out: &mut Vec<u8>) -> io::Result<()> {
+    let start = out.len();
+    let line = read_line_raw(r, out)?;
+    let kind = out[start];
+    let num = || -> io::Result<i64> {
+        std::str::from_utf8(&line)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad length"))
+    };
+    match kind {
+        b'+' | b'-' | b':' | b',' | b'_' | b'#' | b'(' => Ok(()),
+        b'$' | b'=' | b'!' => {
+            let n = num()?;
+            if n >= 0 {
+                let mut body = vec![0u8; n as usize + 2];
+                r.read_exact(&mut body)?;
+                out.extend_from_slice(&body);
+            }
+            Ok(())
+        }
+        b'*' | b'~' | b'>' => {
+            for _ in 0..num()?.max(0) {
+                read_reply3_into(r, out)?;
+            }
+            Ok(())
+        }
+        b'%' | b'|' => {
+            for _ in 0..num()?.max(0) * 2 {
+                read_reply3_into(r, out)?;
+            }
+            Ok(())
+        }
+        other => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("unexpected RESP3 type byte {:?}", other as char),
+        )),
+    }
+}
+
+/// Send one command and return the raw bytes of its reply, which may use
+/// RESP3 types.
+pub fn cmd3(s: &mut TcpStream, args: &[&str]) -> Vec<u8> {
+    let a: Vec<&[u8]> = args.iter().map(|x| x.as_bytes()).collect();
+    send_raw(s, &encode(&a));
+    let mut out = Vec::new();
+    read_reply3_into(s, &mut out).unwrap_or_else(|e| panic!("reading RESP3 reply: {e}"));
+    out
+}
+
+/// Switches `s` to RESP3 with `HELLO 3`; false when the server refuses.
+pub fn hello3(s: &mut TcpStream) -> bool {
+    !cmd3(s, &["HELLO", "3"]).starts_with(b"-")
+}
