@@ -830,8 +830,21 @@ fn aggregate(agg: Aggregate, acc: f64, v: f64) -> f64 {
             let s = acc + v;
             if s.is_nan() { 0.0 } else { s }
         }
-        Aggregate::Min => acc.min(v),
-        Aggregate::Max => acc.max(v),
+        // As Redis: on a tie or a NaN the accumulated value stays.
+        Aggregate::Min => {
+            if v < acc {
+                v
+            } else {
+                acc
+            }
+        }
+        Aggregate::Max => {
+            if v > acc {
+                v
+            } else {
+                acc
+            }
+        }
     }
 }
 
@@ -912,7 +925,7 @@ fn zsetop(ctx: &mut Ctx, args: Args, op: ZOp, nk: usize, name: &str) {
             _ => None,
         })
         .collect();
-    let mut result = ZSet::new();
+    let mut result = ZSet::new_skip();
     // Scores are accumulated in a map first: updating a sorted set per
     // input element would reorder it once per key.
     let mut acc: HashMap<Vec<u8>, f64> = HashMap::new();
@@ -937,10 +950,12 @@ fn zsetop(ctx: &mut Ctx, args: Args, op: ZOp, nk: usize, name: &str) {
                     if acc.len() >= max && op == ZOp::InterCard {
                         return;
                     }
+                    // Only the smallest input's product is cleared of NaN,
+                    // as in Redis; a NaN from another makes a SUM 0.
                     let mut v = weighted(first.1, s);
                     for (o, w) in rest {
                         match o.score(m) {
-                            Some(os) => v = aggregate(agg, v, weighted(*w, os)),
+                            Some(os) => v = aggregate(agg, v, *w * os),
                             None => return,
                         }
                     }

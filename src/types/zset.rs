@@ -185,6 +185,12 @@ impl ZSet {
         ZSet::default()
     }
 
+    /// An empty set already in the `skiplist` encoding: how Redis builds
+    /// ZUNIONSTORE's result (which keeps a -0 score -0, unlike a listpack).
+    pub fn new_skip() -> ZSet {
+        ZSet::Skip(Box::default())
+    }
+
     pub fn len(&self) -> usize {
         match self {
             ZSet::Pack(p) => p.len(),
