@@ -329,8 +329,16 @@ impl ZSet {
         if r.is_empty() {
             return (0, 0);
         }
-        let lo = self.count_where(|s, _| !r.gte_min(s));
-        let hi = self.count_where(|s, _| r.lte_max(s));
+        let (lo, hi) = match self {
+            ZSet::Pack(p) => (
+                p.count_where(|s, _| !r.gte_min(s)),
+                p.count_where(|s, _| r.lte_max(s)),
+            ),
+            ZSet::Skip(z) => (
+                z.zsl.count_where_score(|s| !r.gte_min(s)),
+                z.zsl.count_where_score(|s| r.lte_max(s)),
+            ),
+        };
         (lo, hi.max(lo))
     }
 
