@@ -80,7 +80,7 @@ pub fn sadd(ctx: &mut Ctx, args: Args) {
         Ok(None) => {
             let mut s = Set::new_for(args.get(2));
             let n = args.iter().skip(2).filter(|m| s.add(m, max)).count();
-            db.set(key, Value::Set(Box::new(s)), Ttl::Clear, now);
+            db.set(key, Value::Set(s), Ttl::Clear, now);
             n
         }
     };
@@ -347,7 +347,7 @@ pub fn smove(ctx: &mut Ctx, args: Args) {
         _ => {
             let mut d = Set::new_for(member);
             d.add(member, max);
-            db.set(dst, Value::Set(Box::new(d)), Ttl::Clear, now);
+            db.set(dst, Value::Set(d), Ttl::Clear, now);
         }
     }
     out.int(1);
@@ -375,7 +375,7 @@ fn gather<'d>(
     Some(
         keys.iter()
             .map(|k| match db.dict().get(k).map(|s| &s.value) {
-                Some(Value::Set(s)) => Some(&**s),
+                Some(Value::Set(s)) => Some(s),
                 _ => None,
             })
             .collect(),
@@ -464,7 +464,7 @@ fn setop(ctx: &mut Ctx, args: Args, op: Op, store: bool) {
     let n = result.len();
     db.delete(dst, now);
     if n > 0 {
-        db.set(dst, Value::Set(Box::new(result)), Ttl::Clear, now);
+        db.set(dst, Value::Set(result), Ttl::Clear, now);
     }
     out.int(n as i64);
 }

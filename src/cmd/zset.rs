@@ -74,7 +74,7 @@ fn delete_if_empty(db: &mut Db, key: &[u8], now: u64) {
 fn store(db: &mut Db, dst: &[u8], z: ZSet, now: u64) {
     db.delete(dst, now);
     if !z.is_empty() {
-        db.set(dst, Value::ZSet(Box::new(z)), Ttl::Clear, now);
+        db.set(dst, Value::ZSet(z), Ttl::Clear, now);
     }
 }
 
@@ -140,7 +140,7 @@ fn zadd_generic(ctx: &mut Ctx, args: &Args, j: usize, f: AddFlags) {
             return if f.incr { out.null() } else { out.int(0) };
         }
         Ok(None) => {
-            db.set(key, Value::ZSet(Box::default()), Ttl::Clear, now);
+            db.set(key, Value::ZSet(ZSet::default()), Ttl::Clear, now);
             match zset_mut(out, db, key, now) {
                 Ok(Some(z)) => z,
                 _ => return,

@@ -455,7 +455,7 @@ mod tests {
             for i in 0..100 {
                 s.add(format!("m{i}").as_bytes(), 512);
             }
-            Value::Set(Box::new(s))
+            Value::Set(s)
         };
         let mut db = Db::new();
         db.set(b"k", big(), Ttl::Clear, 0);

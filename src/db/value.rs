@@ -25,9 +25,10 @@ pub enum Value {
         buf: [u8; SMALL_CAP],
     },
     Raw(Vec<u8>),
-    /// Boxed, so collections keep `Value` at 32 bytes.
-    Set(Box<Set>),
-    ZSet(Box<ZSet>),
+    /// Inline: a compact set (intset, listpack) is one exactly sized
+    /// buffer owned by the entry, a large one a box; `Value` stays 32 bytes.
+    Set(Set),
+    ZSet(ZSet),
 }
 
 /// Collections with more elements than this are freed on the lazyfree
@@ -174,6 +175,8 @@ mod tests {
     #[test]
     fn encodings() {
         assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert_eq!(std::mem::size_of::<Set>(), 24);
+        assert_eq!(std::mem::size_of::<ZSet>(), 24);
         assert_eq!(Value::from_bytes(b"12345").encoding(), "int");
         assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding(), "int");
         assert_eq!(Value::from_bytes(b"012").encoding(), "embstr");

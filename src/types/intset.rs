@@ -1,11 +1,14 @@
 //! Redis's `intset`: a sorted array of integers in one allocation, each
 //! stored in the narrowest width (2, 4 or 8 bytes) that holds every
-//! member; adding a wider integer upgrades the whole array.
+//! member; adding a wider integer upgrades the whole array. The buffer
+//! is sized exactly (a boxed slice, 16 bytes of header): like Redis's
+//! intset it is reallocated on every change, which keeps a small set at
+//! its bytes and lets the set live inside the key's entry.
 
 #[derive(Clone, Default)]
 pub struct IntSet {
     /// Little-endian members, `width` bytes each, ascending.
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
     width: u8,
 }
 
@@ -22,7 +25,7 @@ fn width_for(v: i64) -> u8 {
 impl IntSet {
     pub fn new() -> Self {
         IntSet {
-            bytes: Vec::new(),
+            bytes: Box::default(),
             width: 2,
         }
     }
@@ -90,8 +93,10 @@ impl IntSet {
             Err(pos) => {
                 let w = self.width as usize;
                 let at = pos * w;
-                self.bytes
-                    .splice(at..at, v.to_le_bytes()[..w].iter().copied());
+                let mut b = std::mem::take(&mut self.bytes).into_vec();
+                b.reserve_exact(w);
+                b.splice(at..at, v.to_le_bytes()[..w].iter().copied());
+                self.bytes = b.into_boxed_slice();
                 true
             }
         }
@@ -101,11 +106,11 @@ impl IntSet {
         let old = std::mem::replace(
             self,
             IntSet {
-                bytes: Vec::new(),
+                bytes: Box::default(),
                 width: w,
             },
         );
-        self.bytes = vec![0; old.len() * w as usize];
+        self.bytes = vec![0; old.len() * w as usize].into_boxed_slice();
         for i in 0..old.len() {
             self.put(i, old.get(i));
         }
@@ -127,7 +132,9 @@ impl IntSet {
     pub fn remove_at(&mut self, i: usize) -> i64 {
         let v = self.get(i);
         let w = self.width as usize;
-        self.bytes.drain(i * w..i * w + w);
+        let mut b = std::mem::take(&mut self.bytes).into_vec();
+        b.drain(i * w..i * w + w);
+        self.bytes = b.into_boxed_slice();
         v
     }
 
@@ -137,7 +144,7 @@ impl IntSet {
 
     /// Bytes held (memory accounting).
     pub fn heap_size(&self) -> usize {
-        self.bytes.capacity()
+        self.bytes.len()
     }
 }
 

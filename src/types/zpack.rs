@@ -4,7 +4,9 @@
 //! zigzagged integer (scores that are integers below 2^53, the common
 //! case, take 1 to 3 bytes) or a marker and the 8 bytes of the double.
 //! Every operation is a linear walk, which is cheap below the
-//! `zset-max-listpack-entries` threshold (128 by default).
+//! `zset-max-listpack-entries` threshold (128 by default). The buffer is
+//! sized exactly and reallocated on every change, as Redis's listpack, so
+//! a small sorted set costs its bytes and lives inside the key's entry.
 
 use std::cmp::Ordering;
 
@@ -12,7 +14,7 @@ use crate::types::skiplist::cmp_entry;
 
 #[derive(Clone, Default)]
 pub struct ZPack {
-    buf: Vec<u8>,
+    buf: Box<[u8]>,
     len: u32,
 }
 
@@ -31,12 +33,19 @@ const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 /// Varint marker for "the 8 bytes of a double follow".
 const DOUBLE_MARK: u64 = 1;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+/// Longest varint: 64 bits in 7-bit groups.
+const VARINT_MAX: usize = 10;
+
+/// Writes `v` as a varint at the start of `out`; returns its length.
+fn put_varint(out: &mut [u8], mut v: u64) -> usize {
+    let mut n = 0;
     while v >= 0x80 {
-        out.push((v as u8) | 0x80);
+        out[n] = (v as u8) | 0x80;
         v >>= 7;
+        n += 1;
     }
-    out.push(v as u8);
+    out[n] = v as u8;
+    n + 1
 }
 
 #[inline]
@@ -54,15 +63,17 @@ fn get_varint(buf: &[u8], mut pos: usize) -> (u64, usize) {
     }
 }
 
-fn put_score(out: &mut Vec<u8>, s: f64) {
+/// Encodes a score at the start of `out`; returns its length.
+fn put_score(out: &mut [u8; VARINT_MAX + 8], s: f64) -> usize {
     // -0 becomes 0, as in Redis's listpack, which stores it as text "0".
     if s == s.trunc() && s.abs() < MAX_EXACT {
         let i = s as i64;
         let zz = ((i << 1) ^ (i >> 63)) as u64;
-        put_varint(out, zz << 1);
+        put_varint(out, zz << 1)
     } else {
-        put_varint(out, DOUBLE_MARK);
-        out.extend_from_slice(&s.to_le_bytes());
+        let n = put_varint(out, DOUBLE_MARK);
+        out[n..n + 8].copy_from_slice(&s.to_le_bytes());
+        n + 8
     }
 }
 
@@ -139,22 +150,23 @@ impl ZPack {
             .iter()
             .find(|e| cmp_entry(e.score, e.member, score, member) == Ordering::Greater)
             .map_or(self.buf.len(), |e| e.start);
-        let old = self.buf.len();
-        put_varint(&mut self.buf, member.len() as u64);
-        self.buf.extend_from_slice(member);
-        put_score(&mut self.buf, score);
-        let added = self.buf.len() - old;
-        self.buf[at..].rotate_right(added);
+        let mut head = [0u8; VARINT_MAX];
+        let hn = put_varint(&mut head, member.len() as u64);
+        let mut tail = [0u8; VARINT_MAX + 8];
+        let tn = put_score(&mut tail, score);
+        let mut b = std::mem::take(&mut self.buf).into_vec();
+        b.reserve_exact(hn + member.len() + tn);
+        // One realloc and one move of the bytes after `at`.
+        let entry = head[..hn].iter().chain(member).chain(&tail[..tn]);
+        b.splice(at..at, entry.copied());
+        self.buf = b.into_boxed_slice();
         self.len += 1;
     }
 
     /// Removes the entry spanning `start..end`.
     pub fn remove_span(&mut self, start: usize, end: usize) {
-        self.buf.drain(start..end);
+        self.cut(start, end);
         self.len -= 1;
-        if self.buf.capacity() > 2 * self.buf.len() + 64 {
-            self.buf.shrink_to_fit();
-        }
     }
 
     /// Removes `member`; its score if it was there.
@@ -181,14 +193,21 @@ impl ZPack {
             k += 1;
         }
         if let Some((s, e)) = span {
-            self.buf.drain(s..e);
+            self.cut(s, e);
             self.len -= k as u32;
         }
         k
     }
 
+    /// Removes the bytes `start..end`, shrinking the buffer to fit.
+    fn cut(&mut self, start: usize, end: usize) {
+        let mut b = std::mem::take(&mut self.buf).into_vec();
+        b.drain(start..end);
+        self.buf = b.into_boxed_slice();
+    }
+
     pub fn heap_size(&self) -> usize {
-        self.buf.capacity()
+        self.buf.len()
     }
 
     /// Longest member (to decide on conversions).
