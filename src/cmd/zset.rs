@@ -1057,3 +1057,115 @@ pub fn zscan(ctx: &mut Ctx, args: Args) {
     }
     reply_scan(out, cursor, &items);
 }
+
+/// For BZPOPMIN / BZPOPMAX once `key` may be served: pops its lowest
+/// (`min`) or highest element and writes their reply, `[key, member,
+/// score]`, deleting the key once empty. False (nothing written) when
+/// `key` holds no sorted set.
+pub fn serve_bzpop(out: &mut Reply, db: &mut Db, key: &[u8], min: bool, now: u64) -> bool {
+    let Some(slot) = db.lookup(key, now) else {
+        return false;
+    };
+    let Value::ZSet(z) = &mut slot.value else {
+        return false;
+    };
+    if z.is_empty() {
+        return false;
+    }
+    out.array(3);
+    out.bulk(key);
+    z.pop_with(min, |m, s| {
+        out.bulk(m);
+        out.double(s);
+    });
+    if z.is_empty() {
+        db.delete(key, now);
+    }
+    true
+}
+
+/// For BZMPOP once `key` may be served: ZMPOP's reply, `[key, [[member,
+/// score], ...]]`, with up to `count` elements. False (nothing written)
+/// when `key` holds no sorted set.
+pub fn serve_bzmpop(
+    out: &mut Reply,
+    db: &mut Db,
+    key: &[u8],
+    min: bool,
+    count: usize,
+    now: u64,
+) -> bool {
+    let Some(slot) = db.lookup(key, now) else {
+        return false;
+    };
+    let Value::ZSet(z) = &mut slot.value else {
+        return false;
+    };
+    if z.is_empty() {
+        return false;
+    }
+    out.array(2);
+    out.bulk(key);
+    pop_into(out, z, min, count, true);
+    if z.is_empty() {
+        db.delete(key, now);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zdb(members: &[(&str, f64)]) -> Db {
+        let mut db = Db::new();
+        let mut z = ZSet::new();
+        for (m, s) in members {
+            z.set(m.as_bytes(), *s, ZLimits::default());
+        }
+        db.set(b"z", Value::ZSet(z), Ttl::Clear, 0);
+        db
+    }
+
+    #[test]
+    fn blocking_pops_serve_and_delete() {
+        let mut db = zdb(&[("a", 1.0), ("b", 2.5)]);
+        let mut buf = Vec::new();
+        assert!(serve_bzpop(
+            &mut Reply::new(&mut buf, 2),
+            &mut db,
+            b"z",
+            false,
+            0
+        ));
+        assert_eq!(buf, b"*3\r\n$1\r\nz\r\n$1\r\nb\r\n$3\r\n2.5\r\n");
+        let mut buf = Vec::new();
+        assert!(serve_bzmpop(
+            &mut Reply::new(&mut buf, 3),
+            &mut db,
+            b"z",
+            true,
+            5,
+            0
+        ));
+        assert_eq!(buf, b"*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n,1\r\n");
+        assert!(db.lookup(b"z", 0).is_none(), "emptied key deleted");
+        let mut buf = Vec::new();
+        assert!(!serve_bzpop(
+            &mut Reply::new(&mut buf, 2),
+            &mut db,
+            b"z",
+            true,
+            0
+        ));
+        db.set(b"s", Value::from_bytes(b"x"), Ttl::Clear, 0);
+        assert!(!serve_bzpop(
+            &mut Reply::new(&mut buf, 2),
+            &mut db,
+            b"s",
+            true,
+            0
+        ));
+        assert!(buf.is_empty());
+    }
+}
