@@ -610,6 +610,7 @@ mod timing {
                 let x = z.by_rank(r);
                 found += usize::from(z.rank(z.score(x), z.member(x)) == Some(r));
             }
+            assert_eq!(found, (n as usize).div_ceil(7));
             println!(
                 "n={n} by_rank+rank: {} ns CPU per op",
                 (cpu_ns() - t) / found as u64
