@@ -11,6 +11,11 @@ use crate::resp::Reply;
 use crate::types::intset::IntSet;
 use crate::util::num::parse_i64;
 
+/// Buckets of a table left behind by a finished resize given back per
+/// write (512 KB): a million-member set's old array goes in slices over
+/// a few writes instead of in one multi-millisecond unmap.
+pub const RETIRED_SLICE: usize = 1 << 16;
+
 pub enum Set {
     Ints(IntSet),
     /// Boxed: a small set should not carry the table's header.
@@ -136,7 +141,7 @@ impl Set {
             return false;
         }
         d.insert_new(h, Key::from(m), ());
-        d.release_retired(usize::MAX);
+        d.release_retired(RETIRED_SLICE);
         true
     }
 
@@ -170,7 +175,7 @@ impl Set {
     /// likely to hold a member (SPOP, SRANDMEMBER).
     fn after_remove(d: &mut Dict<()>) {
         d.shrink_if_needed();
-        d.release_retired(usize::MAX);
+        d.release_retired(RETIRED_SLICE);
     }
 
     pub fn contains(&self, m: &[u8]) -> bool {

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use crate::db::dict::Dict;
 use crate::db::key::Key;
-use crate::types::set::Rng;
+use crate::types::set::{RETIRED_SLICE, Rng};
 use crate::types::skiplist::{NIL, SkipList, cmp_entry};
 use crate::types::zpack::ZPack;
 use crate::util::float::parse_bound_value;
@@ -251,7 +251,7 @@ impl ZSet {
             }
             None => {
                 s.dict.insert_new(h, Key::from(m), score);
-                s.dict.release_retired(usize::MAX);
+                s.dict.release_retired(RETIRED_SLICE);
                 s.zsl.insert(score, Key::from(m));
                 Added::New
             }
@@ -297,7 +297,7 @@ impl ZSet {
                 Some((_, score)) => {
                     s.zsl.delete(score, m);
                     s.dict.shrink_if_needed();
-                    s.dict.release_retired(usize::MAX);
+                    s.dict.release_retired(RETIRED_SLICE);
                     true
                 }
                 None => false,
@@ -406,7 +406,7 @@ impl ZSet {
                     dict.remove(k.as_bytes());
                 });
                 dict.shrink_if_needed();
-                dict.release_retired(usize::MAX);
+                dict.release_retired(RETIRED_SLICE);
                 n
             }
         }
