@@ -59,9 +59,69 @@ struct Node {
     low: [Level; INLINE],
 }
 
+/// Nodes per arena chunk (256 KB). Growth appends a chunk and never moves
+/// the nodes already placed: doubling one 64 MB vector copied it and held
+/// the loop for 40 ms at a million members.
+const CHUNK_BITS: u32 = 12;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// The node arena: chunks of `CHUNK` nodes, indexed by a u32.
+#[derive(Clone)]
+struct Arena {
+    chunks: Vec<Vec<Node>>,
+    len: usize,
+}
+
+impl Arena {
+    fn with_head(head: Node) -> Arena {
+        // The first chunk grows from small, so a sorted set just past the
+        // listpack limit does not pay for a whole chunk.
+        Arena {
+            chunks: vec![vec![head]],
+            len: 1,
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, n: Node) -> u32 {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let last = self.chunks.len() - 1;
+        self.chunks[last].push(n);
+        self.len += 1;
+        (self.len - 1) as u32
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity()).sum::<usize>() * std::mem::size_of::<Node>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<Node>>()
+    }
+}
+
+impl std::ops::Index<u32> for Arena {
+    type Output = Node;
+
+    #[inline]
+    fn index(&self, i: u32) -> &Node {
+        &self.chunks[(i >> CHUNK_BITS) as usize][i as usize & (CHUNK - 1)]
+    }
+}
+
+impl std::ops::IndexMut<u32> for Arena {
+    #[inline]
+    fn index_mut(&mut self, i: u32) -> &mut Node {
+        &mut self.chunks[(i >> CHUNK_BITS) as usize][i as usize & (CHUNK - 1)]
+    }
+}
+
 #[derive(Clone)]
 pub struct SkipList {
-    nodes: Vec<Node>,
+    nodes: Arena,
     /// Upper levels (from INLINE up) of the nodes that have them.
     levels: Vec<Upper>,
     free_node: u32,
@@ -106,7 +166,7 @@ impl SkipList {
             low: [EMPTY; INLINE],
         };
         SkipList {
-            nodes: vec![head],
+            nodes: Arena::with_head(head),
             levels,
             free_node: NIL,
             free_lv: [NIL; MAX_LEVEL + 1],
@@ -128,7 +188,7 @@ impl SkipList {
 
     #[inline]
     fn lvl(&self, x: u32, i: usize) -> Level {
-        let n = &self.nodes[x as usize];
+        let n = &self.nodes[x];
         if i < INLINE {
             n.low[i]
         } else {
@@ -144,13 +204,13 @@ impl SkipList {
     /// cache on upper levels; meaningless when the link is NIL).
     #[inline]
     fn step(&self, x: u32, i: usize) -> (Level, f64) {
-        let n = &self.nodes[x as usize];
+        let n = &self.nodes[x];
         if i < INLINE {
             let l = n.low[i];
             let s = if l.forward == NIL {
                 0.0
             } else {
-                self.nodes[l.forward as usize].score
+                self.nodes[l.forward].score
             };
             (l, s)
         } else {
@@ -167,7 +227,7 @@ impl SkipList {
 
     #[inline]
     fn span_mut(&mut self, x: u32, i: usize) -> &mut u32 {
-        let n = &mut self.nodes[x as usize];
+        let n = &mut self.nodes[x];
         if i < INLINE {
             &mut n.low[i].span
         } else {
@@ -179,14 +239,14 @@ impl SkipList {
     /// Sets level `i` of `x` (refreshing the cached score on upper levels).
     fn set_link(&mut self, x: u32, i: usize, forward: u32, span: u32) {
         if i < INLINE {
-            self.nodes[x as usize].low[i] = Level { forward, span };
+            self.nodes[x].low[i] = Level { forward, span };
         } else {
             let fscore = if forward == NIL {
                 0.0
             } else {
-                self.nodes[forward as usize].score
+                self.nodes[forward].score
             };
-            let lv = self.nodes[x as usize].lv as usize;
+            let lv = self.nodes[x].lv as usize;
             self.levels[lv + i - INLINE] = Upper {
                 forward,
                 span,
@@ -197,12 +257,12 @@ impl SkipList {
 
     #[inline]
     pub fn member(&self, x: u32) -> &[u8] {
-        self.nodes[x as usize].member.as_bytes()
+        self.nodes[x].member.as_bytes()
     }
 
     #[inline]
     pub fn score(&self, x: u32) -> f64 {
-        self.nodes[x as usize].score
+        self.nodes[x].score
     }
 
     /// The first node (lowest score), or NIL.
@@ -221,7 +281,7 @@ impl SkipList {
 
     #[inline]
     pub fn prev(&self, x: u32) -> u32 {
-        self.nodes[x as usize].backward
+        self.nodes[x].backward
     }
 
     fn random_level(&mut self) -> usize {
@@ -269,13 +329,10 @@ impl SkipList {
             low: [EMPTY; INLINE],
         };
         match self.free_node {
-            NIL => {
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
+            NIL => self.nodes.push(node),
             x => {
-                self.free_node = self.nodes[x as usize].backward;
-                self.nodes[x as usize] = node;
+                self.free_node = self.nodes[x].backward;
+                self.nodes[x] = node;
                 x
             }
         }
@@ -283,7 +340,7 @@ impl SkipList {
 
     /// Unchains node `x` into the free lists and gives back its member.
     fn release(&mut self, x: u32) -> Key {
-        let n = &mut self.nodes[x as usize];
+        let n = &mut self.nodes[x];
         let member = std::mem::replace(&mut n.member, Key::from(&b""[..]));
         self.member_heap -= member.heap_size();
         let (lv, upper) = (n.lv, (n.height as usize).saturating_sub(INLINE));
@@ -334,10 +391,10 @@ impl SkipList {
         for (i, &u) in update.iter().enumerate().take(self.level).skip(h) {
             *self.span_mut(u, i) += 1;
         }
-        self.nodes[x as usize].backward = if update[0] == HEAD { NIL } else { update[0] };
+        self.nodes[x].backward = if update[0] == HEAD { NIL } else { update[0] };
         let f = self.lvl(x, 0).forward;
         if f != NIL {
-            self.nodes[f as usize].backward = x;
+            self.nodes[f].backward = x;
         } else {
             self.tail = x;
         }
@@ -386,7 +443,7 @@ impl SkipList {
 
     fn delete_node(&mut self, x: u32, update: &[u32; MAX_LEVEL]) {
         for (i, &u) in update.iter().enumerate().take(self.level) {
-            let xl = if i < self.nodes[x as usize].height as usize {
+            let xl = if i < self.nodes[x].height as usize {
                 Some(self.lvl(x, i))
             } else {
                 None
@@ -400,9 +457,9 @@ impl SkipList {
             }
         }
         let f = self.lvl(x, 0).forward;
-        let b = self.nodes[x as usize].backward;
+        let b = self.nodes[x].backward;
         if f != NIL {
-            self.nodes[f as usize].backward = b;
+            self.nodes[f].backward = b;
         } else {
             self.tail = b;
         }
@@ -477,7 +534,7 @@ impl SkipList {
 
     /// Heap bytes held by the arena (memory accounting).
     pub fn heap_size(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
+        self.nodes.heap_bytes()
             + self.levels.capacity() * std::mem::size_of::<Upper>()
             + self.member_heap
     }
@@ -507,7 +564,7 @@ mod tests {
         // node, matches the node it points to.
         let mut n = HEAD;
         while n != NIL {
-            let height = (z.nodes[n as usize].height as usize).min(z.level);
+            let height = (z.nodes[n].height as usize).min(z.level);
             for i in INLINE..height {
                 let (l, fs) = z.step(n, i);
                 if l.forward != NIL {
