@@ -40,6 +40,13 @@ pub struct Config {
     /// Largest sorted set (members, member bytes) kept as a `listpack`.
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
+    /// `list-max-listpack-size`: how full a list node gets (negative:
+    /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
+    pub list_max_listpack_size: i64,
+    /// A hash stays compact (`listpack`) up to this many fields...
+    pub hash_max_listpack_entries: usize,
+    /// ... and while every field and value is at most this many bytes.
+    pub hash_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -79,6 +86,11 @@ impl Default for Config {
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
+            list_max_listpack_size: -2,
+            // redis-server's built-in defaults (its sample redis.conf
+            // says 128 entries).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
         }
     }
 }
@@ -305,32 +317,100 @@ const DIRECTIVES: &[Directive] = &[
         },
         mutable: true,
     },
+];
+
+/// Directives of the compact encodings, each under its Redis 7 name and
+/// its older `ziplist` alias (both answer CONFIG GET, as in Redis).
+macro_rules! encoding_directive {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $ty:ty) => {
+        Directive {
+            name: $name,
+            get: |c| c.$field.to_string(),
+            set: |c, a| {
+                c.$field = int(one(a)?, $min, $max)? as $ty;
+                Ok(())
+            },
+            mutable: true,
+        }
+    };
+}
+
+const ENCODING_DIRECTIVES: &[Directive] = &[
+    encoding_directive!(
+        "list-max-listpack-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "list-max-ziplist-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "hash-max-listpack-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-ziplist-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
     Directive {
-        name: "set-max-intset-entries",
-        get: |c| c.set_max_intset_entries.to_string(),
+        name: "hash-max-listpack-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
         set: |c, a| {
-            c.set_max_intset_entries = int(one(a)?, 0, i64::MAX)? as usize;
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
             Ok(())
         },
         mutable: true,
     },
+    // A memory value in Redis (`1k`, `1kb`, ...).
     Directive {
-        name: "zset-max-listpack-entries",
-        get: |c| c.zset_max_listpack_entries.to_string(),
-        set: set_zset_entries,
+        name: "hash-max-ziplist-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
         mutable: true,
     },
+    // Sets have no ziplist alias: intset has kept its name.
+    encoding_directive!(
+        "set-max-intset-entries",
+        set_max_intset_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-listpack-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-ziplist-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
     Directive {
         name: "zset-max-listpack-value",
         get: |c| c.zset_max_listpack_value.to_string(),
         set: set_zset_value,
-        mutable: true,
-    },
-    // Redis 6's names, kept by Redis 7 as aliases.
-    Directive {
-        name: "zset-max-ziplist-entries",
-        get: |c| c.zset_max_listpack_entries.to_string(),
-        set: set_zset_entries,
         mutable: true,
     },
     Directive {
@@ -340,11 +420,6 @@ const DIRECTIVES: &[Directive] = &[
         mutable: true,
     },
 ];
-
-fn set_zset_entries(c: &mut Config, a: &[&str]) -> Result<(), String> {
-    c.zset_max_listpack_entries = int(one(a)?, 0, i64::MAX)? as usize;
-    Ok(())
-}
 
 /// A memory value in Redis (`1kb` works), unlike the entry count.
 fn set_zset_value(c: &mut Config, a: &[&str]) -> Result<(), String> {
@@ -424,10 +499,12 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
+fn all_directives() -> impl Iterator<Item = &'static Directive> {
+    DIRECTIVES.iter().chain(ENCODING_DIRECTIVES)
+}
+
 fn find(name: &str) -> Option<&'static Directive> {
-    DIRECTIVES
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(name))
+    all_directives().find(|d| d.name.eq_ignore_ascii_case(name))
 }
 
 /// A start-up configuration error, printed the way redis-server does.
@@ -510,8 +587,7 @@ impl Config {
 
     /// CONFIG GET: `(name, value)` for every directive matching any pattern.
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        DIRECTIVES
-            .iter()
+        all_directives()
             .filter(|d| {
                 patterns
                     .iter()

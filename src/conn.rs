@@ -83,6 +83,9 @@ pub struct ClientState {
     /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
     pub created_ms: u64,
     pub last_interaction_ms: u64,
+    /// Waiting in a blocking command (BLPOP, ...): no further command of
+    /// this client runs until it is served or times out (`blocking.rs`).
+    pub blocked: bool,
 }
 
 impl ClientState {
@@ -98,6 +101,7 @@ impl ClientState {
             close_after_reply: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
+            blocked: false,
         }
     }
 }

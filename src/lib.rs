@@ -1,6 +1,7 @@
 //! ferrite: a Redis-compatible, single-threaded in-memory server.
 
 pub mod alloc;
+pub mod blocking;
 pub mod cmd;
 pub mod config;
 pub mod conn;

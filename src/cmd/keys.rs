@@ -8,8 +8,8 @@ use crate::resp::Args;
 use crate::util::glob::glob_match;
 use crate::util::num::parse_i64;
 
-/// DEL key [key ...] (also UNLINK: either way a big collection is freed
-/// on the lazyfree thread, see `Db::discard`)
+/// DEL key [key ...] (also UNLINK: either way a big value is freed on
+/// the lazyfree thread)
 pub fn del(ctx: &mut Ctx, args: Args) {
     let now = ctx.now();
     let db = ctx.db();
@@ -71,6 +71,8 @@ fn rename_generic(ctx: &mut Ctx, args: Args, nx: bool) {
     if let Some(slot) = db.remove(src, now) {
         db.insert_slot(dst, slot);
     }
+    let dbi = ctx.client.db;
+    ctx.shared.blocking.signal_key_as_ready(dbi, dst);
     if nx { ctx.out.int(1) } else { ctx.out.ok() }
 }
 
@@ -141,6 +143,7 @@ pub fn copy(ctx: &mut Ctx, args: Args) {
         target.delete(dst, now);
     }
     target.insert_slot(dst, slot);
+    ctx.shared.blocking.signal_key_as_ready(dst_db, dst);
     ctx.out.int(1);
 }
 
@@ -162,6 +165,7 @@ pub fn move_(ctx: &mut Ctx, args: Args) {
     if let Some(slot) = dbs[src_db].remove(key, now) {
         dbs[dst_db].insert_slot(key, slot);
     }
+    ctx.shared.blocking.signal_key_as_ready(dst_db, key);
     ctx.out.int(1);
 }
 
@@ -308,6 +312,10 @@ pub fn swapdb(ctx: &mut Ctx, args: Args) {
         return;
     };
     ctx.shared.dbs.swap(a, b);
+    // Clients blocked in either database now see other keys, as Redis's
+    // scanDatabaseForReadyKeys after SWAPDB.
+    ctx.shared.blocking.signal_db(a);
+    ctx.shared.blocking.signal_db(b);
     ctx.out.ok();
 }
 

@@ -198,7 +198,7 @@ pub fn spop(ctx: &mut Ctx, args: Args) {
 pub(crate) fn rand_count(out: &mut Reply, a: &[u8]) -> Option<i64> {
     let c = int_arg(out, a)?;
     if c == i64::MIN {
-        out.raw(errors::RAND_COUNT_RANGE);
+        out.raw(errors::LPOS_RANK_RANGE);
         return None;
     }
     Some(c)
@@ -520,7 +520,7 @@ pub(crate) fn card_args<'a>(
         out.raw(if zset {
             errors::ZINTERCARD_NUMKEYS
         } else {
-            errors::NUMKEYS_POSITIVE
+            errors::NUMKEYS_NOT_POSITIVE
         });
         return None;
     }

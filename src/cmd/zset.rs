@@ -651,7 +651,7 @@ pub fn zpopmax(ctx: &mut Ctx, args: Args) {
 /// ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
 pub fn zmpop(ctx: &mut Ctx, args: Args) {
     let Some(numkeys) = parse_i64(args.get(1)).filter(|&n| n >= 1) else {
-        return ctx.out.raw(errors::NUMKEYS_POSITIVE);
+        return ctx.out.raw(errors::NUMKEYS_NOT_POSITIVE);
     };
     let where_idx = (numkeys as u64).saturating_add(2);
     if where_idx >= args.len() as u64 {
@@ -669,7 +669,7 @@ pub fn zmpop(ctx: &mut Ctx, args: Args) {
         if count.is_none() && is(args.get(j), "count") && j + 1 < args.len() {
             match parse_i64(args.get(j + 1)).filter(|&c| c >= 1) {
                 Some(c) => count = Some(c as usize),
-                None => return ctx.out.raw(errors::COUNT_POSITIVE),
+                None => return ctx.out.raw(errors::COUNT_NOT_POSITIVE),
             }
             j += 2;
         } else {
@@ -711,7 +711,7 @@ pub fn zrandmember(ctx: &mut Ctx, args: Args) {
         if args.len() == 4 {
             withscores = true;
             if !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&c) {
-                return ctx.out.raw(errors::RAND_WITHSCORES_RANGE);
+                return ctx.out.raw(errors::VALUE_OUT_OF_RANGE);
             }
         }
         count = Some(c);

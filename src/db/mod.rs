@@ -30,6 +30,11 @@ pub enum Ttl {
     At(u64),
 }
 
+/// Values whose free effort (elements) passes this are dropped on the
+/// lazyfree thread rather than on the loop, as Redis's
+/// `LAZYFREE_THRESHOLD`.
+pub const LAZYFREE_THRESHOLD: usize = 64;
+
 /// Items checked between two reads of the clock in a budgeted pass.
 const CLOCK_CHECK_EVERY: usize = 64;
 
@@ -43,8 +48,8 @@ pub struct Db {
     deadline_sum: u128,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
-    /// Removed values too big to drop on the loop, waiting for the server
-    /// to hand them to the lazyfree thread (see [`Db::discard`]).
+    /// Big values removed or overwritten, waiting for the server to hand
+    /// them to the lazyfree thread (see [`Db::take_garbage`]).
     garbage: Vec<Value>,
 }
 
@@ -86,7 +91,6 @@ impl Db {
             expires,
             deadline_sum,
             expired,
-            garbage,
             ..
         } = self;
         let h = dict.hash(key);
@@ -98,9 +102,7 @@ impl Db {
                 *expires -= 1;
                 *deadline_sum -= slot.expire_at as u128;
                 *expired += 1;
-                if slot.value.free_effort() > value::LAZYFREE_THRESHOLD {
-                    garbage.push(slot.value);
-                }
+                Self::dispose_into(&mut self.garbage, slot.value);
                 None
             }
         }
@@ -112,15 +114,14 @@ impl Db {
         let old_when = match self.dict.get_hashed_mut(h, key) {
             Some(slot) => {
                 let old = slot.expire_at;
-                let prev = std::mem::replace(&mut slot.value, value);
+                let old_value = std::mem::replace(&mut slot.value, value);
+                Self::dispose_into(&mut self.garbage, old_value);
                 if old != 0 && now > old && ttl == Ttl::Keep {
                     // An expired key's deadline is not kept for its successor.
                     slot.expire_at = 0;
                     self.forget_deadline(old);
-                    self.discard(prev);
                     return;
                 }
-                self.discard(prev);
                 old
             }
             None => {
@@ -164,48 +165,46 @@ impl Db {
         }
     }
 
+    /// Deletes `key` (DEL, UNLINK), freeing a big value off the loop.
+    /// False if it was absent or already expired.
+    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
+        let h = self.dict.hash(key);
+        let Some(slot) = self.remove_hashed(h, key) else {
+            return false;
+        };
+        let live = !slot.is_expired(now);
+        if !live {
+            self.expired += 1;
+        }
+        Self::dispose_into(&mut self.garbage, slot.value);
+        live
+    }
+
+    /// Drops `v` here if that is cheap, else keeps it for the lazyfree
+    /// thread.
+    fn dispose_into(garbage: &mut Vec<Value>, v: Value) {
+        if v.free_effort() > LAZYFREE_THRESHOLD {
+            garbage.push(v);
+        }
+    }
+
+    /// The big values removed since the last call, for the server to free
+    /// on the lazyfree thread.
+    pub fn take_garbage(&mut self) -> Option<Vec<Value>> {
+        (!self.garbage.is_empty()).then(|| std::mem::take(&mut self.garbage))
+    }
+
     /// Removes `key`; an already expired key counts as absent.
     pub fn remove(&mut self, key: &[u8], now: u64) -> Option<Slot> {
         let h = self.dict.hash(key);
         let slot = self.remove_hashed(h, key)?;
         if slot.is_expired(now) {
             self.expired += 1;
-            self.discard(slot.value);
+            Self::dispose_into(&mut self.garbage, slot.value);
             None
         } else {
             Some(slot)
         }
-    }
-
-    /// Removes `key` and drops its value, off the loop when it is big
-    /// (DEL, UNLINK, emptied or overwritten collections). True if a live
-    /// key was removed.
-    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
-        match self.remove(key, now) {
-            Some(slot) => {
-                self.discard(slot.value);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Drops `v` here when cheap, else keeps it for the lazyfree thread
-    /// (Redis frees collections of more than 64 elements asynchronously).
-    pub fn discard(&mut self, v: Value) {
-        if v.free_effort() > value::LAZYFREE_THRESHOLD {
-            self.garbage.push(v);
-        }
-    }
-
-    /// Values waiting to be freed off the loop (the server takes them
-    /// before it sleeps).
-    pub fn take_garbage(&mut self) -> Vec<Value> {
-        std::mem::take(&mut self.garbage)
-    }
-
-    pub fn has_garbage(&self) -> bool {
-        !self.garbage.is_empty()
     }
 
     fn remove_hashed(&mut self, h: u64, key: &[u8]) -> Option<Slot> {
@@ -268,8 +267,8 @@ impl Db {
                 .remove_where(item.hash, |s| s.expire_at == item.when);
             if let Some((_, slot)) = hit {
                 self.forget_deadline(slot.expire_at);
+                Self::dispose_into(&mut self.garbage, slot.value);
                 removed += 1;
-                self.discard(slot.value);
             }
         }
         self.expired += removed as u64;
@@ -447,28 +446,68 @@ mod tests {
         assert_eq!(db.avg_ttl(0), 5000);
     }
 
+    fn big_list(n: usize) -> Value {
+        let mut l = crate::types::list::List::new();
+        for i in 0..n {
+            l.push(crate::types::list::End::Right, format!("{i}").as_bytes());
+        }
+        Value::List(Box::new(l))
+    }
+
     #[test]
-    fn big_values_wait_for_the_lazyfree_thread() {
+    fn big_values_go_to_the_lazyfree_list() {
+        let mut db = Db::new();
+        db.set(b"small", big_list(LAZYFREE_THRESHOLD), Ttl::Clear, 0);
+        db.set(b"big", big_list(200_000), Ttl::Clear, 0);
+        assert!(db.delete(b"small", 0));
+        assert!(
+            db.take_garbage().is_none(),
+            "small values are dropped in place"
+        );
+        assert!(db.delete(b"big", 0));
+        assert!(!db.delete(b"big", 0));
+        let g = db.take_garbage().expect("the big list");
+        assert_eq!(g.len(), 1);
+        // Overwriting and expiring a big value defer its drop too.
+        db.set(b"k", big_list(200_000), Ttl::At(10), 0);
+        db.set(b"k", v("x"), Ttl::Keep, 0);
+        db.set(b"e", big_list(200_000), Ttl::At(10), 0);
+        db.active_expire(11, far());
+        assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
+    }
+
+    #[test]
+    fn big_sets_and_sorted_sets_go_to_the_lazyfree_list() {
         use crate::types::set::Set;
-        let big = || {
+        use crate::types::zset::{ZLimits, ZSet};
+        let big_set = || {
             let mut s = Set::new_for(b"a");
             for i in 0..100 {
                 s.add(format!("m{i}").as_bytes(), 512);
             }
             Value::Set(s)
         };
+        let big_zset = || {
+            let mut z = ZSet::new();
+            for i in 0..200 {
+                z.set(format!("m{i}").as_bytes(), i as f64, ZLimits::default());
+            }
+            Value::ZSet(z)
+        };
         let mut db = Db::new();
-        db.set(b"k", big(), Ttl::Clear, 0);
-        db.set(b"small", v("x"), Ttl::Clear, 0);
-        assert!(db.delete(b"k", 0));
-        assert!(db.delete(b"small", 0));
-        assert!(!db.delete(b"k", 0));
-        db.set(b"k", big(), Ttl::Clear, 0);
-        db.set(b"k", v("x"), Ttl::Clear, 0);
-        db.set(b"e", big(), Ttl::At(10), 0);
-        assert!(db.lookup(b"e", 11).is_none());
-        assert_eq!(db.take_garbage().len(), 3);
-        assert!(!db.has_garbage());
+        // Compact encodings are one allocation: dropped in place.
+        let mut ints = Set::new_for(b"1");
+        for i in 0..500 {
+            ints.add(format!("{i}").as_bytes(), 512);
+        }
+        db.set(b"ints", Value::Set(ints), Ttl::Clear, 0);
+        assert!(db.delete(b"ints", 0));
+        assert!(db.take_garbage().is_none());
+        db.set(b"s", big_set(), Ttl::Clear, 0);
+        db.set(b"z", big_zset(), Ttl::Clear, 0);
+        assert!(db.delete(b"s", 0));
+        db.set(b"z", v("x"), Ttl::Clear, 0);
+        assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
     }
 
     #[test]
