@@ -8,12 +8,10 @@
 //! or lex) is turned into a half-open rank interval in O(log n), then
 //! emitted, counted or removed, so both encodings share one code path.
 
-use std::cmp::Ordering;
-
 use crate::db::dict::Dict;
 use crate::db::key::Key;
 use crate::types::set::{RETIRED_SLICE, Rng};
-use crate::types::skiplist::{NIL, SkipList, cmp_entry};
+use crate::types::skiplist::{NIL, SkipList};
 use crate::types::zpack::ZPack;
 use crate::util::float::parse_bound_value;
 
@@ -477,12 +475,6 @@ impl ZSet {
             }
         }
     }
-}
-
-/// (score, member) strictly before (s2, m2).
-#[inline]
-pub fn before(s1: f64, m1: &[u8], s2: f64, m2: &[u8]) -> bool {
-    cmp_entry(s1, m1, s2, m2) == Ordering::Less
 }
 
 #[cfg(test)]
