@@ -47,6 +47,10 @@ pub struct Config {
     pub hash_max_listpack_entries: usize,
     /// ... and while every field and value is at most this many bytes.
     pub hash_max_listpack_value: usize,
+    /// The default user's password; empty = none (no AUTH needed).
+    pub requirepass: String,
+    /// Redis's protected mode: without a password, only local peers.
+    pub protected_mode: bool,
 }
 
 impl Default for Config {
@@ -91,6 +95,8 @@ impl Default for Config {
             // says 128 entries).
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
+            requirepass: String::new(),
+            protected_mode: true,
         }
     }
 }
@@ -295,6 +301,24 @@ const DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         mutable: false,
+    },
+    Directive {
+        name: "requirepass",
+        get: |c| c.requirepass.clone(),
+        set: |c, a| {
+            c.requirepass = one(a)?.to_string();
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "protected-mode",
+        get: |c| yes_no(c.protected_mode),
+        set: |c, a| {
+            c.protected_mode = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
     },
     Directive {
         name: "appendonly",
@@ -727,6 +751,34 @@ mod tests {
         assert!(e.contains("Bad directive"), "{e}");
         let e = Config::from_args(&args(&["--databases", "0"])).unwrap_err();
         assert!(e.contains("between 1 and"), "{e}");
+    }
+
+    #[test]
+    fn password_and_protected_mode() {
+        let c = Config::default();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        let mut c =
+            Config::from_args(&args(&["--requirepass", "p w", "--protected-mode", "no"])).unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("p w", false));
+        let mut file = Config::default();
+        file.load_text("requirepass \"s3 cret\"\nprotected-mode yes\n")
+            .unwrap();
+        assert_eq!(
+            (file.requirepass.as_str(), file.protected_mode),
+            ("s3 cret", true)
+        );
+        c.set_pairs(&[("requirepass", ""), ("protected-mode", "yes")])
+            .unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        assert!(c.set_pairs(&[("protected-mode", "maybe")]).is_err());
+        let got = c.get_matching(&[b"requirepass", b"protected-mode"]);
+        assert_eq!(
+            got,
+            [
+                ("requirepass", String::new()),
+                ("protected-mode", "yes".into())
+            ]
+        );
     }
 
     #[test]
