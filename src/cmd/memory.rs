@@ -102,14 +102,10 @@ pub fn memory(ctx: &mut Ctx, args: Args) {
     }
 }
 
-/// A double: RESP3's `,` type, a bulk string in RESP2 (as Redis).
+/// MEMORY STATS's ratios: Redis keeps them as C floats, so they print
+/// as a float widened to double (`99.862327575683594`).
 fn double(ctx: &mut Ctx, v: f64) {
-    let text = format!("{v}");
-    if ctx.out.proto() >= 3 {
-        ctx.out.raw(format!(",{text}\r\n").as_bytes());
-    } else {
-        ctx.out.bulk(text.as_bytes());
-    }
+    ctx.out.double((v as f32) as f64);
 }
 
 /// MEMORY STATS: Redis's map, with ferrite's figures where it has them
