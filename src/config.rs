@@ -5,6 +5,7 @@
 //! and validated, so the file, the flags and CONFIG SET share one parser
 //! and one set of error texts (Redis's).
 
+use crate::reactor::{BackendChoice, IoOptions};
 use crate::util::glob::glob_match;
 
 #[derive(Clone, Debug)]
@@ -31,6 +32,12 @@ pub struct Config {
     pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// `io-backend auto|uring|epoll` and the io_uring experiments
+    /// (`io-uring-*`), fixed at start.
+    pub io_backend: BackendChoice,
+    pub io_uring_entries: u32,
+    pub io_uring_defer_taskrun: bool,
+    pub io_uring_register_ring: bool,
 }
 
 impl Default for Config {
@@ -66,6 +73,10 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            io_backend: BackendChoice::Auto,
+            io_uring_entries: 4096,
+            io_uring_defer_taskrun: false,
+            io_uring_register_ring: false,
         }
     }
 }
@@ -272,6 +283,43 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-backend",
+        get: |c| c.io_backend.name().into(),
+        set: |c, a| {
+            c.io_backend = BackendChoice::parse(one(a)?)
+                .ok_or("argument(s) must be one of the following: auto, uring, epoll")?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-entries",
+        get: |c| c.io_uring_entries.to_string(),
+        set: |c, a| {
+            c.io_uring_entries = int(one(a)?, 8, 32768)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-defer-taskrun",
+        get: |c| yes_no(c.io_uring_defer_taskrun),
+        set: |c, a| {
+            c.io_uring_defer_taskrun = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-register-ring",
+        get: |c| yes_no(c.io_uring_register_ring),
+        set: |c, a| {
+            c.io_uring_register_ring = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -375,6 +423,15 @@ impl std::fmt::Display for StartupError {
 }
 
 impl Config {
+    /// What the reactor needs from the configuration.
+    pub fn io_options(&self) -> IoOptions {
+        IoOptions {
+            ring_entries: self.io_uring_entries,
+            defer_taskrun: self.io_uring_defer_taskrun,
+            register_ring: self.io_uring_register_ring,
+        }
+    }
+
     /// Builds the configuration from `ferrite [config-file] [--name value ...]`.
     /// The file is read first, then the flags, which therefore win.
     pub fn from_args(args: &[String]) -> Result<Config, String> {

@@ -9,12 +9,12 @@ use slab::Slab;
 
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
-use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
+use crate::conn::{ClientState, Conn, ReadBuf, output_over_limit};
 use crate::db::Db;
 use crate::db::dict::WARM_MAX;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
-use crate::reactor::{Event, Reactor};
+use crate::reactor::{Event, Flush, READ_BUDGET, Reactor};
 use crate::resp::{Args, Parsed, Parser, Reply};
 use crate::sys;
 
@@ -31,10 +31,6 @@ const COMMANDS_PER_SLICE: usize = 512;
 const SLICE_BUDGET: Duration = Duration::from_micros(500);
 const SLICE_CLOCK_EVERY: usize = 64;
 
-/// Input bytes one connection may read per iteration beyond what the
-/// frame in progress needs.
-const READ_BUDGET: usize = 1024 * 1024;
-
 /// Time one expiry or rehash pass may take: the longest the loop holds
 /// requests for its own housekeeping.
 const HOUSEKEEPING_BUDGET: Duration = Duration::from_micros(500);
@@ -45,9 +41,6 @@ const RELEASE_BUCKETS: usize = 256 * 1024;
 
 /// Buckets moved per cron rehash batch between clock checks.
 const REHASH_BATCH: usize = 100;
-
-/// Read and write buffers above this size are released when idle.
-const IDLE_BUFFER_KEEP: usize = 64 * 1024;
 
 /// Descriptors Redis keeps for itself beyond `maxclients`.
 const RESERVED_FDS: u64 = 32;
@@ -202,7 +195,8 @@ impl<R: Reactor> Server<R> {
         }
         // With port 0 every listener would get its own port; bind the
         // first, then the others on the port it got.
-        let first = R::bind(&addrs[..1]).map_err(|e| {
+        let opts = config.io_options();
+        let first = R::bind(&addrs[..1], &opts).map_err(|e| {
             format!(
                 "Could not create server TCP listening socket {}: {e}",
                 addrs[0]
@@ -217,7 +211,7 @@ impl<R: Reactor> Server<R> {
         for a in addrs.iter_mut() {
             a.set_port(port);
         }
-        let reactor = R::bind(&addrs).map_err(|e| {
+        let reactor = R::bind(&addrs, &opts).map_err(|e| {
             format!(
                 "Could not create server TCP listening socket {}: {e}",
                 addrs[0]
@@ -318,7 +312,7 @@ impl<R: Reactor> Server<R> {
             self.shared.stats.total_connections += 1;
             if self.conns.len() >= self.shared.config.maxclients {
                 self.shared.stats.rejected_connections += 1;
-                let _ = self.reactor.send(&mut sock, errors::MAX_CLIENTS);
+                self.reactor.reject(&mut sock, errors::MAX_CLIENTS);
                 continue;
             }
             let entry = self.conns.vacant_entry();
@@ -326,7 +320,9 @@ impl<R: Reactor> Server<R> {
             if self.reactor.register(&mut sock, id).is_err() {
                 continue;
             }
-            sys::set_keepalive(R::raw_fd(&sock), self.shared.config.tcp_keepalive);
+            if let Some(fd) = R::raw_fd(&sock) {
+                sys::set_keepalive(fd, self.shared.config.tcp_keepalive);
+            }
             let state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
             self.next_client_id += 1;
             entry.insert(Conn::new(sock, state));
@@ -342,62 +338,35 @@ impl<R: Reactor> Server<R> {
     }
 
     fn on_writable(&mut self, id: usize) {
-        let Some(conn) = self.conns.get_mut(id) else {
-            return;
-        };
-        if conn.has_output() {
+        if self.conns.contains(id) {
             self.flush(id);
         }
     }
 
-    /// Reads what the socket has (within the budget), runs the complete
-    /// commands (within the budget) and writes the replies.
-    ///
-    /// A read shorter than the room offered means the socket is drained
-    /// (edge-triggered: new data brings a new event), which saves the
-    /// extra `read` that would only return `WouldBlock` — one syscall per
-    /// request at -P 1. With `hup`, no further event will come, so it reads
-    /// on to the end of stream.
+    /// Reads what arrived (within the budget), runs the complete commands
+    /// (within the budget) and writes the replies.
     fn read_and_process(&mut self, id: usize, hup: bool) {
         let conn = &mut self.conns[id];
-        if conn.rbuf.is_empty() {
-            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
-        }
-        let mut budget = READ_BUDGET;
         // With a backlog of complete commands already buffered, reading
         // more would only grow the buffer (and the cost of compacting it)
         // without bound; TCP flow control holds the sender meanwhile.
-        let mut more_to_read = conn.backlog && conn.rbuf.len() >= READ_BUDGET;
-        while !more_to_read {
-            // A large bulk in progress reads straight to its full size.
-            let spare = conn.rbuf.spare_mut(READ_CHUNK);
-            let room = spare.len();
-            let n = match self.reactor.recv(&mut conn.sock, spare) {
-                Ok(0) => {
-                    // The peer will send nothing more, but what it sent
-                    // before closing still runs and gets its replies.
-                    conn.peer_closed = true;
-                    break;
-                }
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    conn.dead = true;
-                    break;
-                }
-            };
-            conn.rbuf.commit(n);
-            self.shared.stats.net_input_bytes += n as u64;
-            if n >= budget {
-                more_to_read = true;
-                break;
-            }
-            budget -= n;
-            if n < room && !hup {
-                break;
-            }
-        }
+        let more_to_read = if conn.backlog && conn.rbuf.len() >= READ_BUDGET {
+            true
+        } else {
+            let r = self.reactor.read(
+                &mut conn.sock,
+                id,
+                &mut conn.rbuf,
+                &mut self.spare_rbuf,
+                hup,
+            );
+            self.shared.stats.net_input_bytes += r.bytes as u64;
+            // The peer will send nothing more, but what it sent before
+            // closing still runs and gets its replies.
+            conn.peer_closed |= r.eof;
+            conn.dead |= r.error;
+            r.more
+        };
         if conn.rbuf.len() as u64 > self.shared.config.client_query_buffer_limit {
             // Redis closes such a client without a reply.
             conn.dead = true;
@@ -501,54 +470,39 @@ impl<R: Reactor> Server<R> {
         more
     }
 
-    /// Writes the replies of a batch, then settles buffers and interest.
+    /// Writes the replies of a batch, then hands the read buffer back to
+    /// the reactor until more input arrives.
     fn finish_batch(&mut self, id: usize) {
         self.flush(id);
         let Some(conn) = self.conns.get_mut(id) else {
             return;
         };
-        if conn.rbuf.is_empty() && self.spare_rbuf.capacity() == 0 {
-            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
-        }
-        conn.rbuf.shrink_if_idle(IDLE_BUFFER_KEEP);
+        let queued = conn.pending || conn.peer_closed || conn.state.close_after_reply;
+        self.reactor.park_input(
+            &mut conn.sock,
+            id,
+            &mut conn.rbuf,
+            &mut self.spare_rbuf,
+            queued,
+        );
     }
 
-    /// Writes pending output; a short write registers for writability.
+    /// Writes pending output; the reactor reports `Writable` when it can
+    /// take more.
     fn flush(&mut self, id: usize) {
         let conn = &mut self.conns[id];
-        while conn.wpos < conn.wbuf.len() {
-            match self.reactor.send(&mut conn.sock, &conn.wbuf[conn.wpos..]) {
-                Ok(n) => {
-                    conn.wpos += n;
-                    self.shared.stats.net_output_bytes += n as u64;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    self.close(id);
-                    return;
-                }
-            }
-        }
-        let done = conn.wpos == conn.wbuf.len();
-        if done {
-            conn.wbuf.clear();
-            conn.wpos = 0;
-            if conn.state.close_after_reply {
-                self.close(id);
-                return;
-            }
-            if self.spare_wbuf.capacity() == 0 {
-                std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
-            } else if conn.wbuf.capacity() > IDLE_BUFFER_KEEP {
-                conn.wbuf = Vec::new();
-            }
-        }
-        if done == conn.want_write {
-            conn.want_write = !done;
-            if self.reactor.want_write(&mut conn.sock, id, !done).is_err() {
-                self.close(id);
-            }
+        let st = self.reactor.write(
+            &mut conn.sock,
+            id,
+            &mut conn.wbuf,
+            &mut conn.wpos,
+            &mut self.spare_wbuf,
+            &mut self.shared.stats.net_output_bytes,
+        );
+        match st {
+            Flush::Done if conn.state.close_after_reply => self.close(id),
+            Flush::Failed => self.close(id),
+            Flush::Done | Flush::Pending => {}
         }
     }
 
@@ -564,7 +518,7 @@ impl<R: Reactor> Server<R> {
 
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
-            self.reactor.deregister(&mut conn.sock);
+            self.reactor.deregister(&mut conn.sock, id);
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
             if self.spare_wbuf.capacity() == 0 {

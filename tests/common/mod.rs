@@ -112,6 +112,12 @@ impl Server {
     pub fn try_start_ferrite(args: &[&str]) -> Result<Server, String> {
         // As the redis-server reference, DEBUG is allowed from loopback.
         let mut full: Vec<&str> = vec!["--port", "0", "--enable-debug-command", "local"];
+        // FERRITE_IO_BACKEND=epoll|uring|auto runs the suite on that I/O
+        // backend (.ci/run runs it once per backend).
+        let backend = io_backend();
+        if let Some(b) = &backend {
+            full.extend_from_slice(&["--io-backend", b]);
+        }
         full.extend_from_slice(args);
         Server::try_spawn_ferrite_raw(&full)
     }
@@ -599,4 +605,11 @@ pub fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
+}
+
+/// The I/O backend the suite runs ferrite on (`FERRITE_IO_BACKEND`), if set.
+pub fn io_backend() -> Option<String> {
+    std::env::var("FERRITE_IO_BACKEND")
+        .ok()
+        .filter(|v| !v.is_empty())
 }
