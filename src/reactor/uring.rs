@@ -121,6 +121,8 @@ pub struct Uring {
     /// Operations submitted whose final completion has not been reaped.
     inflight: usize,
     waits: u64,
+    /// Dropping: nothing is re-armed.
+    closing: bool,
 }
 
 /// A connection's socket. The descriptor moves to the graveyard on close.
@@ -279,7 +281,7 @@ impl Uring {
             }
             if res >= 0 {
                 self.accepted[idx].push_back(res);
-            } else if !cqueue::more(flags) {
+            } else if !cqueue::more(flags) && !self.closing {
                 if matches!(-res, libc::EMFILE | libc::ENFILE | libc::ENOMEM) {
                     self.accept_err[idx] = Some(-res);
                 } else {
@@ -315,7 +317,7 @@ impl Uring {
             OP_RECV => {
                 let slot = &mut self.slots[idx];
                 slot.recv_armed = false;
-                if is_transient(res) {
+                if is_transient(res) && !self.closing {
                     self.arm_recv(idx);
                     return;
                 }
@@ -328,7 +330,7 @@ impl Uring {
                 if res > 0 {
                     slot.wpos += res as usize;
                     slot.sent += res as u64;
-                    if slot.wpos < slot.wbuf.len() {
+                    if slot.wpos < slot.wbuf.len() && !self.closing {
                         self.arm_send(idx);
                         return;
                     }
@@ -339,7 +341,7 @@ impl Uring {
                     } else {
                         slot.wbuf = Vec::new();
                     }
-                } else if is_transient(res) {
+                } else if is_transient(res) && !self.closing {
                     self.arm_send(idx);
                     return;
                 } else {
@@ -377,6 +379,7 @@ impl Reactor for Uring {
             cqes: Vec::with_capacity(1024),
             inflight: 0,
             waits: 0,
+            closing: false,
         };
         for i in 0..n {
             u.arm_accept(i);
@@ -633,6 +636,13 @@ impl Reactor for Uring {
 
 impl Drop for Uring {
     fn drop(&mut self) {
+        self.closing = true;
+        let queued = self
+            .backlog
+            .iter()
+            .filter(|e| split_user_data(e.get_user_data()).0 != OP_CANCEL)
+            .count();
+        self.inflight -= queued;
         self.backlog.clear();
         let mut cancels = Vec::new();
         for (n, armed) in self.accept_armed.iter().enumerate() {
