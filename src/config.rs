@@ -38,6 +38,8 @@ pub struct Config {
     pub io_uring_entries: u32,
     pub io_uring_defer_taskrun: bool,
     pub io_uring_register_ring: bool,
+    pub io_uring_coop_taskrun: bool,
+    pub io_uring_poll_first: bool,
 }
 
 impl Default for Config {
@@ -77,6 +79,8 @@ impl Default for Config {
             io_uring_entries: 4096,
             io_uring_defer_taskrun: false,
             io_uring_register_ring: false,
+            io_uring_coop_taskrun: true,
+            io_uring_poll_first: true,
         }
     }
 }
@@ -320,6 +324,24 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-uring-coop-taskrun",
+        get: |c| yes_no(c.io_uring_coop_taskrun),
+        set: |c, a| {
+            c.io_uring_coop_taskrun = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-poll-first",
+        get: |c| yes_no(c.io_uring_poll_first),
+        set: |c, a| {
+            c.io_uring_poll_first = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -429,6 +451,8 @@ impl Config {
             ring_entries: self.io_uring_entries,
             defer_taskrun: self.io_uring_defer_taskrun,
             register_ring: self.io_uring_register_ring,
+            coop_taskrun: self.io_uring_coop_taskrun,
+            poll_first: self.io_uring_poll_first,
         }
     }
 

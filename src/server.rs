@@ -61,6 +61,9 @@ pub struct Stats {
     /// µs: the longest any ready client could have waited on the server.
     pub eventloop_max_us: u64,
     pub eventloop_cycles: u64,
+    /// Waits on the reactor (`epoll_wait` or `io_uring_enter`), including
+    /// extra submits when the io_uring submission queue was full.
+    pub io_wait_calls: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
@@ -260,6 +263,7 @@ impl<R: Reactor> Server<R> {
                 Some(self.next_cron.saturating_duration_since(Instant::now()))
             };
             events.clear();
+            let waits = self.reactor.wait_calls();
             self.reactor.poll(&mut events, timeout)?;
             self.shared.refresh_clock();
             let busy_since = Instant::now();
@@ -280,6 +284,7 @@ impl<R: Reactor> Server<R> {
             self.before_sleep();
             let stats = &mut self.shared.stats;
             stats.eventloop_cycles += 1;
+            stats.io_wait_calls += self.reactor.wait_calls() - waits;
             stats.eventloop_max_us = stats
                 .eventloop_max_us
                 .max(busy_since.elapsed().as_micros() as u64);

@@ -13,7 +13,7 @@ use std::time::Duration;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
-use super::{Event, Flush, IDLE_BUFFER_KEEP, IoOptions, READ_BUDGET, ReadResult, Reactor};
+use super::{Event, Flush, IDLE_BUFFER_KEEP, IoOptions, READ_BUDGET, Reactor, ReadResult};
 use crate::conn::{READ_CHUNK, ReadBuf};
 
 /// Listener tokens count down from the top so they never meet slab ids.

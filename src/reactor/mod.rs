@@ -92,6 +92,10 @@ pub struct IoOptions {
     /// Register the ring's own descriptor (`IORING_REGISTER_RING_FDS`) so
     /// each `io_uring_enter` skips the descriptor lookup.
     pub register_ring: bool,
+    /// `IORING_SETUP_COOP_TASKRUN`: no interrupt to run completion work.
+    pub coop_taskrun: bool,
+    /// Receives armed with `IORING_RECVSEND_POLL_FIRST`.
+    pub poll_first: bool,
 }
 
 pub trait Reactor: Sized {

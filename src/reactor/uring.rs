@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 
 use io_uring::{IoUring, cqueue, opcode, squeue, types};
 
-use super::{Event, Flush, IDLE_BUFFER_KEEP, IoOptions, ReadResult, Reactor};
+use super::{Event, Flush, IDLE_BUFFER_KEEP, IoOptions, Reactor, ReadResult};
 use crate::conn::{READ_CHUNK, ReadBuf};
 
 /// Operation kinds in the top byte of `user_data`.
@@ -52,6 +52,11 @@ const OP_ACCEPT: u64 = 1;
 const OP_RECV: u64 = 2;
 const OP_SEND: u64 = 3;
 const OP_CANCEL: u64 = 4;
+
+/// `IORING_RECVSEND_POLL_FIRST` (not re-exported by the crate): arm the
+/// socket's poll at once instead of first trying a receive that would find
+/// nothing, since a receive is armed right after the socket was drained.
+const RECVSEND_POLL_FIRST: u16 = 1;
 
 const GEN_BITS: u32 = 24;
 const GEN_MASK: u32 = (1 << GEN_BITS) - 1;
@@ -123,6 +128,8 @@ pub struct Uring {
     waits: u64,
     /// Dropping: nothing is re-armed.
     closing: bool,
+    /// `IORING_RECVSEND_POLL_FIRST` or 0.
+    recv_ioprio: u16,
 }
 
 /// A connection's socket. The descriptor moves to the graveyard on close.
@@ -183,6 +190,8 @@ fn builder(opts: &IoOptions) -> io_uring::Builder {
     b.setup_cqsize(opts.ring_entries.max(8) * 4);
     if opts.defer_taskrun {
         b.setup_single_issuer().setup_defer_taskrun();
+    } else if opts.coop_taskrun {
+        b.setup_coop_taskrun();
     }
     b
 }
@@ -248,6 +257,7 @@ impl Uring {
             room.as_mut_ptr(),
             room.len().min(u32::MAX as usize) as u32,
         )
+        .ioprio(self.recv_ioprio)
         .build()
         .user_data(user_data(OP_RECV, slot.generation, id));
         slot.recv_armed = true;
@@ -322,7 +332,10 @@ impl Uring {
                     return;
                 }
                 slot.recv_res = Some(res);
-                out.push(Event::Readable { id: idx, hup: false });
+                out.push(Event::Readable {
+                    id: idx,
+                    hup: false,
+                });
             }
             OP_SEND => {
                 let slot = &mut self.slots[idx];
@@ -380,6 +393,11 @@ impl Reactor for Uring {
             inflight: 0,
             waits: 0,
             closing: false,
+            recv_ioprio: if opts.poll_first {
+                RECVSEND_POLL_FIRST
+            } else {
+                0
+            },
         };
         for i in 0..n {
             u.arm_accept(i);
