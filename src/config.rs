@@ -40,6 +40,8 @@ pub struct Config {
     pub io_uring_register_ring: bool,
     pub io_uring_coop_taskrun: bool,
     pub io_uring_poll_first: bool,
+    pub io_uring_recv_ring: bool,
+    pub io_uring_fixed_files: bool,
 }
 
 impl Default for Config {
@@ -81,6 +83,8 @@ impl Default for Config {
             io_uring_register_ring: false,
             io_uring_coop_taskrun: true,
             io_uring_poll_first: true,
+            io_uring_recv_ring: false,
+            io_uring_fixed_files: false,
         }
     }
 }
@@ -342,6 +346,24 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-uring-recv-ring",
+        get: |c| yes_no(c.io_uring_recv_ring),
+        set: |c, a| {
+            c.io_uring_recv_ring = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-fixed-files",
+        get: |c| yes_no(c.io_uring_fixed_files),
+        set: |c, a| {
+            c.io_uring_fixed_files = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -453,6 +475,12 @@ impl Config {
             register_ring: self.io_uring_register_ring,
             coop_taskrun: self.io_uring_coop_taskrun,
             poll_first: self.io_uring_poll_first,
+            recv_ring: self.io_uring_recv_ring,
+            fixed_files: if self.io_uring_fixed_files {
+                self.maxclients + 64
+            } else {
+                0
+            },
         }
     }
 

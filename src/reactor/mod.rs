@@ -96,6 +96,12 @@ pub struct IoOptions {
     pub coop_taskrun: bool,
     /// Receives armed with `IORING_RECVSEND_POLL_FIRST`.
     pub poll_first: bool,
+    /// Multishot receives into a provided-buffer ring, copied into the
+    /// connection's read buffer (experiment).
+    pub recv_ring: bool,
+    /// Size of a registered file table holding each connection's socket at
+    /// its id (experiment; 0 = plain descriptors).
+    pub fixed_files: usize,
 }
 
 pub trait Reactor: Sized {

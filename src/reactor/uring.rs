@@ -31,7 +31,15 @@
 //!    reused while a submission still names it.
 //! 4. **A full submission queue** spills into a FIFO backlog, fed to the
 //!    ring before the next wait; it never panics or drops work.
-//! 5. **Dropping the ring** cancels everything and waits (bounded) for the
+//! 5. **Provided buffers** (`io-uring-recv-ring yes`, an experiment): a
+//!    multishot receive per connection picks buffers from a ring this
+//!    module registered with the kernel; the ring and its buffers are one
+//!    allocation each, never moved or freed while the ring lives. A buffer
+//!    the kernel filled belongs to us until [`BufRing::give_back`] returns
+//!    it (after its bytes were copied into the connection's read buffer,
+//!    or when the connection closed), so the server's read buffers are
+//!    never seen by the kernel in that mode and idle connections hold none.
+//! 6. **Dropping the ring** cancels everything and waits (bounded) for the
 //!    completions; buffers whose completion never came are leaked rather
 //!    than freed under the kernel.
 #![allow(unsafe_code)]
@@ -94,9 +102,20 @@ struct Slot {
     wfree: Vec<u8>,
     /// Bytes sent since the server last asked.
     sent: u64,
+    /// Provided-buffer mode: filled buffers (id, length) not yet read.
+    chunks: VecDeque<(u16, u32)>,
+    /// Provided-buffer mode: the multishot receive was cancelled because
+    /// too much input waits unread (backpressure).
+    throttled: bool,
+    /// A `Readable` was reported and `read` has not run since: one event
+    /// per connection per batch, not one per buffer.
+    notified: bool,
     failed: bool,
     eof: bool,
     fd: RawFd,
+    /// The socket sits at index `id` of the registered file table
+    /// (`io-uring-fixed-files`): operations name it by index.
+    fixed: bool,
 }
 
 /// A closed connection's socket and buffers, kept until the kernel has
@@ -111,6 +130,8 @@ struct Grave {
 pub struct Uring {
     /// Declared first so it is dropped (closed) before the buffers.
     ring: IoUring,
+    /// Provided buffers for multishot receives (experiment), if enabled.
+    bufs: Option<BufRing>,
     listeners: Vec<TcpListener>,
     accepted: Vec<VecDeque<RawFd>>,
     accept_armed: Vec<bool>,
@@ -130,6 +151,112 @@ pub struct Uring {
     closing: bool,
     /// `IORING_RECVSEND_POLL_FIRST` or 0.
     recv_ioprio: u16,
+    /// Size of the registered file table (0: not used).
+    fixed_files: usize,
+}
+
+/// Provided-buffer experiment: buffers per ring and their size.
+const BUF_RING_ENTRIES: u16 = 1024;
+const BUF_SIZE: usize = 4096;
+/// Buffer group id of the ring.
+const BUF_GROUP: u16 = 0;
+/// Filled buffers one connection may hold unread before its multishot
+/// receive is cancelled (TCP flow control then holds the sender).
+const MAX_CHUNKS: usize = 64;
+
+/// A registered ring of provided buffers (`IORING_REGISTER_PBUF_RING`).
+struct BufRing {
+    /// `entries` × `struct io_uring_buf` (16 bytes), page-aligned; the
+    /// kernel reads it, we publish new entries through the tail.
+    ring: *mut u8,
+    ring_layout: std::alloc::Layout,
+    /// `entries` × [`BUF_SIZE`] bytes the kernel receives into.
+    data: *mut u8,
+    data_layout: std::alloc::Layout,
+    tail: u16,
+    mask: u16,
+}
+
+impl BufRing {
+    fn new(ring: &IoUring) -> io::Result<BufRing> {
+        let entries = BUF_RING_ENTRIES;
+        let ring_layout = std::alloc::Layout::from_size_align(entries as usize * 16, 4096)
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        let data_layout = std::alloc::Layout::from_size_align(entries as usize * BUF_SIZE, 4096)
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        // SAFETY: both layouts have a non-zero size.
+        let (rp, dp) = unsafe {
+            (
+                std::alloc::alloc_zeroed(ring_layout),
+                std::alloc::alloc_zeroed(data_layout),
+            )
+        };
+        if rp.is_null() || dp.is_null() {
+            return Err(io::Error::from(io::ErrorKind::OutOfMemory));
+        }
+        let mut b = BufRing {
+            ring: rp,
+            ring_layout,
+            data: dp,
+            data_layout,
+            tail: 0,
+            mask: entries - 1,
+        };
+        // SAFETY: `rp` points at `entries` zeroed, page-aligned ring slots
+        // that stay allocated (and unmoved) until `Drop`, which runs only
+        // after the ring was dropped or every operation completed.
+        unsafe {
+            ring.submitter()
+                .register_buf_ring_with_flags(rp as u64, entries, BUF_GROUP, 0)?;
+        }
+        for bid in 0..entries {
+            b.give_back(bid);
+        }
+        Ok(b)
+    }
+
+    /// Returns buffer `bid` to the kernel.
+    fn give_back(&mut self, bid: u16) {
+        let slot = (self.tail & self.mask) as usize;
+        // SAFETY: `slot` < entries, so the 16-byte entry lies inside the
+        // ring allocation; the kernel reads entries only below the tail we
+        // publish afterwards, so writing this one races with nothing. The
+        // tail is the `resv` field of entry 0 (offset 14), published with
+        // release ordering as the kernel's ABI requires.
+        unsafe {
+            let e = self.ring.add(slot * 16);
+            (e as *mut u64).write(self.data.add(bid as usize * BUF_SIZE) as u64);
+            (e.add(8) as *mut u32).write(BUF_SIZE as u32);
+            (e.add(12) as *mut u16).write(bid);
+            self.tail = self.tail.wrapping_add(1);
+            std::sync::atomic::AtomicU16::from_ptr(self.ring.add(14) as *mut u16)
+                .store(self.tail, std::sync::atomic::Ordering::Release);
+        }
+    }
+
+    /// The first `len` bytes of buffer `bid`, which the kernel filled and
+    /// handed to us (it is not in the ring until `give_back`).
+    fn bytes(&self, bid: u16, len: u32) -> &[u8] {
+        let len = (len as usize).min(BUF_SIZE);
+        // SAFETY: `bid` < entries, so the range is inside `data`; the
+        // kernel does not write a buffer it has completed until we give it
+        // back, and the returned borrow ends before we do.
+        unsafe {
+            std::slice::from_raw_parts(self.data.add((bid & self.mask) as usize * BUF_SIZE), len)
+        }
+    }
+}
+
+impl Drop for BufRing {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with these layouts; `Uring` drops us
+        // only once the ring is closed and no receive is in flight (it
+        // leaks us otherwise).
+        unsafe {
+            std::alloc::dealloc(self.ring, self.ring_layout);
+            std::alloc::dealloc(self.data, self.data_layout);
+        }
+    }
 }
 
 /// A connection's socket. The descriptor moves to the graveyard on close.
@@ -148,6 +275,9 @@ pub fn probe(opts: &IoOptions) -> Result<(), String> {
         return Err(explain(&io::Error::from_raw_os_error(errno)));
     }
     let ring = builder(opts).build(8).map_err(|e| explain(&e))?;
+    if opts.recv_ring {
+        BufRing::new(&ring).map_err(|e| format!("cannot register a provided-buffer ring: {e}"))?;
+    }
     if !ring.params().is_feature_ext_arg() {
         return Err("the kernel lacks IORING_FEAT_EXT_ARG (needs Linux 5.11+)".into());
     }
@@ -250,16 +380,32 @@ impl Uring {
     }
 
     fn arm_recv(&mut self, id: usize) {
+        if self.bufs.is_some() {
+            let slot = &mut self.slots[id];
+            let e = if slot.fixed {
+                opcode::RecvMulti::new(types::Fixed(id as u32), BUF_GROUP).build()
+            } else {
+                opcode::RecvMulti::new(types::Fd(slot.fd), BUF_GROUP).build()
+            };
+            let e = e.user_data(user_data(OP_RECV, slot.generation, id));
+            slot.recv_armed = true;
+            slot.throttled = false;
+            self.push(e, true);
+            return;
+        }
         let slot = &mut self.slots[id];
         let room = slot.rbuf.spare_mut(READ_CHUNK);
-        let e = opcode::Recv::new(
-            types::Fd(slot.fd),
-            room.as_mut_ptr(),
-            room.len().min(u32::MAX as usize) as u32,
-        )
-        .ioprio(self.recv_ioprio)
-        .build()
-        .user_data(user_data(OP_RECV, slot.generation, id));
+        let (ptr, len) = (room.as_mut_ptr(), room.len().min(u32::MAX as usize) as u32);
+        let e = if slot.fixed {
+            opcode::Recv::new(types::Fixed(id as u32), ptr, len)
+                .ioprio(self.recv_ioprio)
+                .build()
+        } else {
+            opcode::Recv::new(types::Fd(slot.fd), ptr, len)
+                .ioprio(self.recv_ioprio)
+                .build()
+        };
+        let e = e.user_data(user_data(OP_RECV, slot.generation, id));
         slot.recv_armed = true;
         self.push(e, true);
     }
@@ -267,14 +413,17 @@ impl Uring {
     fn arm_send(&mut self, id: usize) {
         let slot = &mut self.slots[id];
         let rest = &slot.wbuf[slot.wpos..];
-        let e = opcode::Send::new(
-            types::Fd(slot.fd),
-            rest.as_ptr(),
-            rest.len().min(u32::MAX as usize) as u32,
-        )
-        .flags(libc::MSG_NOSIGNAL)
-        .build()
-        .user_data(user_data(OP_SEND, slot.generation, id));
+        let (ptr, len) = (rest.as_ptr(), rest.len().min(u32::MAX as usize) as u32);
+        let e = if slot.fixed {
+            opcode::Send::new(types::Fixed(id as u32), ptr, len)
+                .flags(libc::MSG_NOSIGNAL)
+                .build()
+        } else {
+            opcode::Send::new(types::Fd(slot.fd), ptr, len)
+                .flags(libc::MSG_NOSIGNAL)
+                .build()
+        };
+        let e = e.user_data(user_data(OP_SEND, slot.generation, id));
         slot.send_armed = true;
         self.push(e, true);
     }
@@ -303,7 +452,19 @@ impl Uring {
             }
             return;
         }
-        self.inflight -= 1;
+        let last = !cqueue::more(flags);
+        if last {
+            self.inflight -= 1;
+        }
+        if let (Some(bufs), Some(bid)) = (&mut self.bufs, cqueue::buffer_select(flags))
+            && op == OP_RECV
+            && !self
+                .slots
+                .get(idx)
+                .is_some_and(|s| s.generation == generation)
+        {
+            bufs.give_back(bid); // a closed connection's input
+        }
         let live = self.slots.get(idx).is_some_and(|s| {
             s.generation == generation
                 && match op {
@@ -315,6 +476,9 @@ impl Uring {
             // A closed connection's operation: free its grave once the last
             // one is in.
             let key = ud & ((1 << 56) - 1);
+            if !last {
+                return;
+            }
             if let Some(g) = self.graveyard.get_mut(&key) {
                 g.ops -= 1;
                 if g.ops == 0 {
@@ -324,6 +488,34 @@ impl Uring {
             return;
         }
         match op {
+            OP_RECV if self.bufs.is_some() => {
+                let slot = &mut self.slots[idx];
+                if last {
+                    slot.recv_armed = false;
+                }
+                if let Some(bid) = cqueue::buffer_select(flags) {
+                    slot.chunks.push_back((bid, res.max(0) as u32));
+                    if slot.chunks.len() >= MAX_CHUNKS && !last && !slot.throttled {
+                        slot.throttled = true;
+                        let e = opcode::AsyncCancel::new(ud)
+                            .build()
+                            .user_data(user_data(OP_CANCEL, generation, idx));
+                        self.push(e, false);
+                    }
+                } else if res == 0 {
+                    slot.eof = true;
+                } else if res < 0 && res != -libc::ENOBUFS && res != -libc::ECANCELED {
+                    slot.recv_res = Some(res);
+                }
+                let slot = &mut self.slots[idx];
+                if !slot.notified {
+                    slot.notified = true;
+                    out.push(Event::Readable {
+                        id: idx,
+                        hup: false,
+                    });
+                }
+            }
             OP_RECV => {
                 let slot = &mut self.slots[idx];
                 slot.recv_armed = false;
@@ -374,6 +566,18 @@ impl Reactor for Uring {
     fn bind(addrs: &[SocketAddr], opts: &IoOptions) -> io::Result<Self> {
         let entries = opts.ring_entries.max(8);
         let ring = builder(opts).build(entries)?;
+        let fixed_files = if opts.fixed_files > 0 {
+            ring.submitter()
+                .register_files_sparse(opts.fixed_files as u32)?;
+            opts.fixed_files
+        } else {
+            0
+        };
+        let bufs = if opts.recv_ring {
+            Some(BufRing::new(&ring)?)
+        } else {
+            None
+        };
         let mut listeners = Vec::with_capacity(addrs.len());
         for addr in addrs {
             listeners.push(TcpListener::bind(addr)?);
@@ -381,6 +585,7 @@ impl Reactor for Uring {
         let n = listeners.len();
         let mut u = Uring {
             ring,
+            bufs,
             listeners,
             accepted: (0..n).map(|_| VecDeque::new()).collect(),
             accept_armed: vec![false; n],
@@ -393,6 +598,7 @@ impl Reactor for Uring {
             inflight: 0,
             waits: 0,
             closing: false,
+            fixed_files,
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
             } else {
@@ -482,11 +688,26 @@ impl Reactor for Uring {
         let slot = &mut self.slots[id];
         debug_assert!(!slot.recv_armed && !slot.send_armed);
         let generation = slot.generation;
-        let rbuf = self.pool.pop().unwrap_or_default();
+        let rbuf = if self.bufs.is_some() {
+            ReadBuf::default()
+        } else {
+            self.pool.pop().unwrap_or_default()
+        };
+        let fd = sock.as_raw_fd();
+        // One registration syscall per connection; a failure only means
+        // this connection uses its plain descriptor.
+        let fixed = id < self.fixed_files
+            && self
+                .ring
+                .submitter()
+                .register_files_update(id as u32, &[fd])
+                .is_ok();
+        let slot = &mut self.slots[id];
         *slot = Slot {
             generation,
             rbuf,
-            fd: sock.as_raw_fd(),
+            fd,
+            fixed,
             ..Slot::default()
         };
         self.arm_recv(id);
@@ -503,6 +724,28 @@ impl Reactor for Uring {
         _hup: bool,
     ) -> ReadResult {
         let mut r = ReadResult::default();
+        if let Some(bufs) = &mut self.bufs {
+            if rbuf.is_empty() {
+                std::mem::swap(rbuf, _spare);
+            }
+            let slot = &mut self.slots[id];
+            slot.notified = false;
+            // Room for all of it at once: one compaction or growth at most.
+            let total: usize = slot.chunks.iter().map(|&(_, n)| n as usize).sum();
+            if total > 0 {
+                rbuf.spare_mut(total);
+            }
+            while let Some((bid, len)) = slot.chunks.pop_front() {
+                let src = bufs.bytes(bid, len);
+                rbuf.spare_mut(src.len())[..src.len()].copy_from_slice(src);
+                rbuf.commit(src.len());
+                r.bytes += src.len();
+                bufs.give_back(bid);
+            }
+            r.eof = slot.eof;
+            r.error = slot.recv_res.take().is_some();
+            return r;
+        }
         let slot = &mut self.slots[id];
         let Some(res) = slot.recv_res.take() else {
             return r;
@@ -536,6 +779,17 @@ impl Reactor for Uring {
         _spare: &mut ReadBuf,
         queued: bool,
     ) {
+        if self.bufs.is_some() {
+            if rbuf.is_empty() && _spare.capacity() == 0 {
+                std::mem::swap(rbuf, _spare);
+            }
+            rbuf.shrink_if_idle(IDLE_BUFFER_KEEP);
+            let slot = &self.slots[id];
+            if !(queued || slot.eof || slot.failed || slot.recv_armed || !slot.chunks.is_empty()) {
+                self.arm_recv(id);
+            }
+            return;
+        }
         let slot = &mut self.slots[id];
         if queued || slot.eof || slot.failed || slot.recv_armed || slot.recv_res.is_some() {
             return;
@@ -593,6 +847,19 @@ impl Reactor for Uring {
         };
         let generation = slot.generation;
         slot.generation = (generation + 1) & GEN_MASK;
+        if std::mem::take(&mut slot.fixed) {
+            // Queued submissions name the table index: hand them to the
+            // kernel (which then holds the file) before the index is
+            // cleared and later given to another socket.
+            if !self.ring.submission().is_empty() {
+                let _ = self.ring.submit();
+            }
+            let _ = self
+                .ring
+                .submitter()
+                .register_files_update(id as u32, &[-1]);
+        }
+        let slot = &mut self.slots[id];
         let mut ops = 0u8;
         let mut cancels = Vec::new();
         for (armed, op) in [(slot.recv_armed, OP_RECV), (slot.send_armed, OP_SEND)] {
@@ -604,6 +871,11 @@ impl Reactor for Uring {
         slot.recv_armed = false;
         slot.send_armed = false;
         slot.recv_res = None;
+        if let Some(bufs) = &mut self.bufs {
+            for (bid, _) in slot.chunks.drain(..) {
+                bufs.give_back(bid);
+            }
+        }
         let rbuf = std::mem::take(&mut slot.rbuf);
         let wbuf = std::mem::take(&mut slot.wbuf);
         slot.wfree = Vec::new();
@@ -696,6 +968,7 @@ impl Drop for Uring {
             // The kernel may still write into these: never free them.
             std::mem::forget(std::mem::take(&mut self.slots));
             std::mem::forget(std::mem::take(&mut self.graveyard));
+            std::mem::forget(self.bufs.take());
         }
         for q in &mut self.accepted {
             for fd in q.drain(..) {

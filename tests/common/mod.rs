@@ -118,6 +118,10 @@ impl Server {
         if let Some(b) = &backend {
             full.extend_from_slice(&["--io-backend", b]);
         }
+        // FERRITE_EXTRA_ARGS="--io-uring-recv-ring yes": the suite with an
+        // experiment switched on.
+        let extra = std::env::var("FERRITE_EXTRA_ARGS").unwrap_or_default();
+        full.extend(extra.split_whitespace());
         full.extend_from_slice(args);
         Server::try_spawn_ferrite_raw(&full)
     }
