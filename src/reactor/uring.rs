@@ -458,10 +458,10 @@ impl Uring {
         }
         if let (Some(bufs), Some(bid)) = (&mut self.bufs, cqueue::buffer_select(flags))
             && op == OP_RECV
-            && !self
+            && self
                 .slots
                 .get(idx)
-                .is_some_and(|s| s.generation == generation)
+                .is_none_or(|s| s.generation != generation)
         {
             bufs.give_back(bid); // a closed connection's input
         }
