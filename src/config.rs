@@ -42,6 +42,7 @@ pub struct Config {
     pub io_uring_poll_first: bool,
     pub io_uring_recv_ring: bool,
     pub io_uring_fixed_files: bool,
+    pub io_uring_min_wait_us: u32,
 }
 
 impl Default for Config {
@@ -85,6 +86,7 @@ impl Default for Config {
             io_uring_poll_first: true,
             io_uring_recv_ring: false,
             io_uring_fixed_files: false,
+            io_uring_min_wait_us: 0,
         }
     }
 }
@@ -364,6 +366,15 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-uring-min-wait-us",
+        get: |c| c.io_uring_min_wait_us.to_string(),
+        set: |c, a| {
+            c.io_uring_min_wait_us = int(one(a)?, 0, 1_000_000)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -476,6 +487,7 @@ impl Config {
             coop_taskrun: self.io_uring_coop_taskrun,
             poll_first: self.io_uring_poll_first,
             recv_ring: self.io_uring_recv_ring,
+            min_wait_us: self.io_uring_min_wait_us,
             fixed_files: if self.io_uring_fixed_files {
                 self.maxclients + 64
             } else {

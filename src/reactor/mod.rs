@@ -102,6 +102,9 @@ pub struct IoOptions {
     /// Size of a registered file table holding each connection's socket at
     /// its id (experiment; 0 = plain descriptors).
     pub fixed_files: usize,
+    /// Batched waits (`IORING_ENTER` min-wait, Linux 6.12+): once one
+    /// completion is in, wait up to this many µs for more (0 = off).
+    pub min_wait_us: u32,
 }
 
 pub trait Reactor: Sized {
