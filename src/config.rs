@@ -43,6 +43,7 @@ pub struct Config {
     pub io_uring_recv_ring: bool,
     pub io_uring_fixed_files: bool,
     pub io_uring_min_wait_us: u32,
+    pub io_uring_send_wait_us: u32,
 }
 
 impl Default for Config {
@@ -80,13 +81,14 @@ impl Default for Config {
             config_file: None,
             io_backend: BackendChoice::Auto,
             io_uring_entries: 4096,
-            io_uring_defer_taskrun: false,
+            io_uring_defer_taskrun: true,
             io_uring_register_ring: false,
             io_uring_coop_taskrun: true,
             io_uring_poll_first: true,
-            io_uring_recv_ring: false,
-            io_uring_fixed_files: false,
+            io_uring_recv_ring: true,
+            io_uring_fixed_files: true,
             io_uring_min_wait_us: 0,
+            io_uring_send_wait_us: 0,
         }
     }
 }
@@ -375,6 +377,15 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-uring-send-wait-us",
+        get: |c| c.io_uring_send_wait_us.to_string(),
+        set: |c, a| {
+            c.io_uring_send_wait_us = int(one(a)?, 0, 1_000_000)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -488,6 +499,7 @@ impl Config {
             poll_first: self.io_uring_poll_first,
             recv_ring: self.io_uring_recv_ring,
             min_wait_us: self.io_uring_min_wait_us,
+            send_wait_us: self.io_uring_send_wait_us,
             fixed_files: if self.io_uring_fixed_files {
                 self.maxclients + 64
             } else {

@@ -105,6 +105,9 @@ pub struct IoOptions {
     /// Batched waits (`IORING_ENTER` min-wait, Linux 6.12+): once one
     /// completion is in, wait up to this many µs for more (0 = off).
     pub min_wait_us: u32,
+    /// Waits also count the sends just submitted (which usually complete
+    /// during the submission), for at most this many µs (0 = off).
+    pub send_wait_us: u32,
 }
 
 pub trait Reactor: Sized {

@@ -157,6 +157,10 @@ pub struct Uring {
     /// the batch by.
     min_wait_us: u32,
     live: usize,
+    /// `io-uring-send-wait-us` (0: off) and the first sends of buffers
+    /// queued since the last wait.
+    send_wait_us: u32,
+    fresh_sends: usize,
 }
 
 /// Provided-buffer experiment: buffers per ring and their size.
@@ -279,9 +283,6 @@ pub fn probe(opts: &IoOptions) -> Result<(), String> {
         return Err(explain(&io::Error::from_raw_os_error(errno)));
     }
     let ring = builder(opts).build(8).map_err(|e| explain(&e))?;
-    if opts.recv_ring {
-        BufRing::new(&ring).map_err(|e| format!("cannot register a provided-buffer ring: {e}"))?;
-    }
     if !ring.params().is_feature_ext_arg() {
         return Err("the kernel lacks IORING_FEAT_EXT_ARG (needs Linux 5.11+)".into());
     }
@@ -298,6 +299,14 @@ pub fn probe(opts: &IoOptions) -> Result<(), String> {
         if !p.is_supported(code) {
             return Err(format!("the kernel's io_uring lacks IORING_OP_{name}"));
         }
+    }
+    if opts.recv_ring {
+        let bufs = BufRing::new(&ring)
+            .map_err(|e| format!("cannot register a provided-buffer ring: {e}"))?;
+        // The ring goes first: the kernel must not hold registered memory
+        // we free.
+        drop(ring);
+        drop(bufs);
     }
     Ok(())
 }
@@ -570,9 +579,11 @@ impl Reactor for Uring {
     fn bind(addrs: &[SocketAddr], opts: &IoOptions) -> io::Result<Self> {
         let entries = opts.ring_entries.max(8);
         let ring = builder(opts).build(entries)?;
-        if opts.min_wait_us > 0 && !ring.params().is_feature_min_timeout() {
+        if (opts.min_wait_us > 0 || opts.send_wait_us > 0)
+            && !ring.params().is_feature_min_timeout()
+        {
             return Err(io::Error::other(
-                "io-uring-min-wait-us needs IORING_FEAT_MIN_TIMEOUT (Linux 6.12+)",
+                "io-uring-min-wait-us and -send-wait-us need IORING_FEAT_MIN_TIMEOUT (Linux 6.12+)",
             ));
         }
         let fixed_files = if opts.fixed_files > 0 {
@@ -610,6 +621,8 @@ impl Reactor for Uring {
             fixed_files,
             min_wait_us: opts.min_wait_us,
             live: 0,
+            send_wait_us: opts.send_wait_us,
+            fresh_sends: 0,
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
             } else {
@@ -632,14 +645,28 @@ impl Reactor for Uring {
     fn poll(&mut self, out: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         self.drain_backlog()?;
         self.waits += 1;
-        let batch = self.min_wait_us > 0 && timeout != Some(Duration::ZERO);
-        let r = if batch {
-            // Wait for a quarter of the connections' completions, but no
-            // longer than `min_wait_us` once at least one is in: fewer
-            // wake-ups per request when many clients are active, no added
-            // wait for a lone client.
-            let want = (self.live / 4).clamp(1, 32);
-            let args = types::SubmitArgs::new().min_wait_usec(self.min_wait_us);
+        // A send to a socket with room completes during the submission
+        // itself, and its completion alone would end the wait at once: one
+        // more loop iteration (and `io_uring_enter`) per request at -P 1.
+        // With `io-uring-send-wait-us`, such sends are added to the
+        // completions waited for, bounded by that many µs once one is in.
+        let fresh = std::mem::take(&mut self.fresh_sends);
+        let (mut want, mut min_wait) = (1, 0);
+        if timeout != Some(Duration::ZERO) {
+            if self.min_wait_us > 0 {
+                // Wait for a quarter of the connections' completions, no
+                // longer than `min_wait_us` once one is in: fewer wake-ups
+                // per request when many clients are active.
+                want = (self.live / 4).clamp(1, 32);
+                min_wait = self.min_wait_us;
+            }
+            if self.send_wait_us > 0 && fresh > 0 {
+                want += fresh;
+                min_wait = min_wait.max(self.send_wait_us);
+            }
+        }
+        let r = if min_wait > 0 {
+            let args = types::SubmitArgs::new().min_wait_usec(min_wait);
             match timeout {
                 Some(d) => {
                     let ts = types::Timespec::from(d);
@@ -864,6 +891,7 @@ impl Reactor for Uring {
         // the slot's drained one.
         slot.wbuf = std::mem::replace(wbuf, std::mem::take(&mut slot.wfree));
         slot.wpos = std::mem::take(wpos);
+        self.fresh_sends += 1;
         self.arm_send(id);
         Flush::Pending
     }
