@@ -30,6 +30,10 @@ pub struct Config {
     /// Who may run DEBUG: Redis's `no` (default), `yes` or `local`
     /// (loopback clients only).
     pub enable_debug_command: DebugAccess,
+    /// ferrite's own: measure each loop iteration's on-CPU time too
+    /// (INFO `eventloop_cpu_max_usec`). Off by default: it costs two
+    /// system calls per iteration.
+    pub eventloop_cpu_tracking: bool,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
     /// `io-backend auto|uring|epoll` and the io_uring experiments
@@ -44,6 +48,17 @@ pub struct Config {
     pub io_uring_fixed_files: bool,
     pub io_uring_min_wait_us: u32,
     pub io_uring_send_wait_us: u32,
+    /// `list-max-listpack-size`: how full a list node gets (negative:
+    /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
+    pub list_max_listpack_size: i64,
+    /// A hash stays compact (`listpack`) up to this many fields...
+    pub hash_max_listpack_entries: usize,
+    /// ... and while every field and value is at most this many bytes.
+    pub hash_max_listpack_value: usize,
+    /// The default user's password; empty = none (no AUTH needed).
+    pub requirepass: String,
+    /// Redis's protected mode: without a password, only local peers.
+    pub protected_mode: bool,
 }
 
 impl Default for Config {
@@ -60,6 +75,7 @@ impl Default for Config {
             client_query_buffer_limit: 1024 * 1024 * 1024,
             save: String::new(),
             appendonly: false,
+            eventloop_cpu_tracking: false,
             enable_debug_command: DebugAccess::No,
             output_limits: [
                 OutputLimit {
@@ -89,6 +105,13 @@ impl Default for Config {
             io_uring_fixed_files: true,
             io_uring_min_wait_us: 0,
             io_uring_send_wait_us: 0,
+            list_max_listpack_size: -2,
+            // redis-server's built-in defaults (its sample redis.conf
+            // says 128 entries).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            requirepass: String::new(),
+            protected_mode: true,
         }
     }
 }
@@ -386,6 +409,24 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "requirepass",
+        get: |c| c.requirepass.clone(),
+        set: |c, a| {
+            c.requirepass = one(a)?.to_string();
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "protected-mode",
+        get: |c| yes_no(c.protected_mode),
+        set: |c, a| {
+            c.protected_mode = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -393,6 +434,82 @@ const DIRECTIVES: &[Directive] = &[
                 return Err("ferrite does not persist: appendonly must stay 'no'".into());
             }
             c.appendonly = false;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "eventloop-cpu-tracking",
+        get: |c| yes_no(c.eventloop_cpu_tracking),
+        set: |c, a| {
+            c.eventloop_cpu_tracking = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+];
+
+/// Directives of the compact encodings, each under its Redis 7 name and
+/// its older `ziplist` alias (both answer CONFIG GET, as in Redis).
+macro_rules! encoding_directive {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $ty:ty) => {
+        Directive {
+            name: $name,
+            get: |c| c.$field.to_string(),
+            set: |c, a| {
+                c.$field = int(one(a)?, $min, $max)? as $ty;
+                Ok(())
+            },
+            mutable: true,
+        }
+    };
+}
+
+const ENCODING_DIRECTIVES: &[Directive] = &[
+    encoding_directive!(
+        "list-max-listpack-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "list-max-ziplist-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "hash-max-listpack-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-ziplist-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-listpack-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-ziplist-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
             Ok(())
         },
         mutable: true,
@@ -461,10 +578,12 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
+fn all_directives() -> impl Iterator<Item = &'static Directive> {
+    DIRECTIVES.iter().chain(ENCODING_DIRECTIVES)
+}
+
 fn find(name: &str) -> Option<&'static Directive> {
-    DIRECTIVES
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(name))
+    all_directives().find(|d| d.name.eq_ignore_ascii_case(name))
 }
 
 /// A start-up configuration error, printed the way redis-server does.
@@ -566,8 +685,7 @@ impl Config {
 
     /// CONFIG GET: `(name, value)` for every directive matching any pattern.
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        DIRECTIVES
-            .iter()
+        all_directives()
             .filter(|d| {
                 patterns
                     .iter()
@@ -707,6 +825,34 @@ mod tests {
         assert!(e.contains("Bad directive"), "{e}");
         let e = Config::from_args(&args(&["--databases", "0"])).unwrap_err();
         assert!(e.contains("between 1 and"), "{e}");
+    }
+
+    #[test]
+    fn password_and_protected_mode() {
+        let c = Config::default();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        let mut c =
+            Config::from_args(&args(&["--requirepass", "p w", "--protected-mode", "no"])).unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("p w", false));
+        let mut file = Config::default();
+        file.load_text("requirepass \"s3 cret\"\nprotected-mode yes\n")
+            .unwrap();
+        assert_eq!(
+            (file.requirepass.as_str(), file.protected_mode),
+            ("s3 cret", true)
+        );
+        c.set_pairs(&[("requirepass", ""), ("protected-mode", "yes")])
+            .unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        assert!(c.set_pairs(&[("protected-mode", "maybe")]).is_err());
+        let got = c.get_matching(&[b"requirepass", b"protected-mode"]);
+        assert_eq!(
+            got,
+            [
+                ("requirepass", String::new()),
+                ("protected-mode", "yes".into())
+            ]
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use slab::Slab;
 
+use crate::blocking::{self, Blocking};
+use crate::clients::{self, Clients};
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
 use crate::conn::{ClientState, Conn, ReadBuf, output_over_limit};
@@ -30,6 +32,9 @@ const COMMANDS_PER_SLICE: usize = 512;
 /// being grown, large values).
 const SLICE_BUDGET: Duration = Duration::from_micros(500);
 const SLICE_CLOCK_EVERY: usize = 64;
+/// ... or whenever the slice's replies have grown by this much since the
+/// last look: 64 LRANGE 0 599 replies are ~38,000 elements, 4 ms of work.
+const SLICE_CLOCK_BYTES: usize = 64 << 10;
 
 /// Time one expiry or rehash pass may take: the longest the loop holds
 /// requests for its own housekeeping.
@@ -60,10 +65,14 @@ pub struct Stats {
     /// Longest loop iteration (event handling through before-sleep), in
     /// µs: the longest any ready client could have waited on the server.
     pub eventloop_max_us: u64,
+    /// Longest iteration in CPU time (with `eventloop-cpu-tracking`).
+    pub eventloop_cpu_max_us: u64,
     pub eventloop_cycles: u64,
     /// Waits on the reactor (`epoll_wait` or `io_uring_enter`), including
     /// extra submits when the io_uring submission queue was full.
     pub io_wait_calls: u64,
+    /// Failed AUTH / HELLO AUTH attempts (INFO `acl_access_denied_auth`).
+    pub acl_access_denied_auth: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
@@ -112,6 +121,10 @@ pub struct Shared {
     pub run_id: String,
     /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
     pub shutdown: bool,
+    /// Clients waiting in blocking commands, and the keys they wait for.
+    pub blocking: Blocking,
+    /// Every client as CLIENT LIST sees it; pause and kill requests.
+    pub clients: Clients,
 }
 
 impl Shared {
@@ -236,6 +249,8 @@ impl<R: Reactor> Server<R> {
             connected_clients: 0,
             run_id: run_id(),
             shutdown: false,
+            blocking: Blocking::default(),
+            clients: Clients::default(),
         };
         shared.refresh_clock();
         Ok(Server {
@@ -260,13 +275,24 @@ impl<R: Reactor> Server<R> {
             let timeout = if !self.pending.is_empty() || self.expire_backlog {
                 Some(Duration::ZERO)
             } else {
-                Some(self.next_cron.saturating_duration_since(Instant::now()))
+                let mut t = self.next_cron.saturating_duration_since(Instant::now());
+                // Wake for the next blocked client's deadline (ms precision).
+                if let Some(d) = self.shared.blocking.next_deadline() {
+                    let ms = (d + 1).saturating_sub(self.shared.now_ms);
+                    t = t.min(Duration::from_millis(ms));
+                }
+                Some(t)
             };
             events.clear();
             let waits = self.reactor.wait_calls();
             self.reactor.poll(&mut events, timeout)?;
             self.shared.refresh_clock();
             let busy_since = Instant::now();
+            let cpu_since = self
+                .shared
+                .config
+                .eventloop_cpu_tracking
+                .then(sys::thread_cpu_us);
             if sys::stop_requested() {
                 self.shared.shutdown = true;
             }
@@ -288,6 +314,10 @@ impl<R: Reactor> Server<R> {
             stats.eventloop_max_us = stats
                 .eventloop_max_us
                 .max(busy_since.elapsed().as_micros() as u64);
+            if let Some(c) = cpu_since {
+                stats.eventloop_cpu_max_us =
+                    stats.eventloop_cpu_max_us.max(sys::thread_cpu_us() - c);
+            }
             if self.shared.shutdown {
                 return Ok(());
             }
@@ -295,6 +325,7 @@ impl<R: Reactor> Server<R> {
     }
 
     fn accept(&mut self, n: usize) {
+        let laddr = self.reactor.local_addrs().get(n).copied();
         loop {
             let (mut sock, addr) = match self.reactor.accept(n) {
                 Ok(Some(pair)) => pair,
@@ -315,6 +346,11 @@ impl<R: Reactor> Server<R> {
                 }
             };
             self.shared.stats.total_connections += 1;
+            let cfg = &self.shared.config;
+            if clients::denied(cfg.protected_mode, cfg.requirepass.as_bytes(), addr.ip()) {
+                self.reactor.reject(&mut sock, errors::DENIED);
+                continue;
+            }
             if self.conns.len() >= self.shared.config.maxclients {
                 self.shared.stats.rejected_connections += 1;
                 self.reactor.reject(&mut sock, errors::MAX_CLIENTS);
@@ -328,8 +364,12 @@ impl<R: Reactor> Server<R> {
             if let Some(fd) = R::raw_fd(&sock) {
                 sys::set_keepalive(fd, self.shared.config.tcp_keepalive);
             }
-            let state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
+            let mut state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
             self.next_client_id += 1;
+            state.laddr = laddr.unwrap_or(addr);
+            state.fd = R::raw_fd(&sock).unwrap_or(-1);
+            state.authenticated = self.shared.config.requirepass.is_empty();
+            self.shared.clients.add(id, &state);
             entry.insert(Conn::new(sock, state));
             self.shared.connected_clients = self.conns.len();
         }
@@ -382,12 +422,19 @@ impl<R: Reactor> Server<R> {
         }
         let more_cmds = self.process_input(id);
         let conn = &mut self.conns[id];
+        self.shared.clients.sync(id, &conn.state);
+        if !self.shared.clients.kills.is_empty() {
+            self.close_killed();
+        }
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
         if conn.kill {
             self.close(id);
             return;
         }
         conn.backlog = more_cmds;
-        if conn.peer_closed && !more_cmds {
+        if conn.peer_closed && !more_cmds && conn.postponed.is_none() {
             conn.state.close_after_reply = true;
         }
         if (more_cmds || more_to_read) && !conn.pending {
@@ -400,6 +447,32 @@ impl<R: Reactor> Server<R> {
     /// Runs complete commands from the connection's buffer. Returns true
     /// if complete commands remain (the slice budget ran out).
     fn process_input(&mut self, id: usize) -> bool {
+        let slice_start = Instant::now();
+        let mut ran = 0;
+        loop {
+            let (more, serve) = self.process_commands(id, &mut ran, slice_start);
+            if !serve {
+                return more;
+            }
+            // A command made keys ready: serve their blocked clients
+            // before this client's next command, as Redis.
+            blocking::handle_clients_blocked_on_keys(
+                &mut self.shared,
+                &mut self.conns,
+                &mut self.pending,
+            );
+        }
+    }
+
+    /// The command loop of [`process_input`](Self::process_input): returns
+    /// whether complete commands remain, and whether it stopped early for
+    /// blocked clients to be served.
+    fn process_commands(
+        &mut self,
+        id: usize,
+        ran: &mut usize,
+        slice_start: Instant,
+    ) -> (bool, bool) {
         let conn = &mut self.conns[id];
         if conn.wbuf.is_empty() && conn.wpos == 0 {
             std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
@@ -414,21 +487,24 @@ impl<R: Reactor> Server<R> {
             state,
             soft_limit_since,
             kill,
+            postponed,
             ..
         } = conn;
-        let mut ran = 0;
         let mut more = false;
-        let slice_start = Instant::now();
-        while !state.close_after_reply {
-            if ran == COMMANDS_PER_SLICE
-                || (ran % SLICE_CLOCK_EVERY == 0
-                    && ran > 0
-                    && slice_start.elapsed() >= SLICE_BUDGET)
-            {
+        let mut serve = false;
+        let mut clock_mark = wbuf.len();
+        while !state.close_after_reply && !state.blocked {
+            let ran_now = *ran;
+            let look = (ran_now.is_multiple_of(SLICE_CLOCK_EVERY) && ran_now > 0)
+                || wbuf.len() >= clock_mark + SLICE_CLOCK_BYTES;
+            if look {
+                clock_mark = wbuf.len();
+            }
+            if ran_now == COMMANDS_PER_SLICE || (look && slice_start.elapsed() >= SLICE_BUDGET) {
                 more = !rbuf.is_empty();
                 break;
             }
-            if ran % WARM_MAX == 0 {
+            if ran_now.is_multiple_of(WARM_MAX) {
                 warm_ahead(
                     &mut self.lookahead,
                     rbuf.data_mut(),
@@ -437,9 +513,24 @@ impl<R: Reactor> Server<R> {
                 );
             }
             let data = rbuf.data_mut();
-            match parser.parse(data, max_bulk) {
+            // A command postponed by CLIENT PAUSE was parsed already.
+            let was_postponed = postponed.take();
+            let parsed = match was_postponed {
+                Some(consumed) => Ok(Parsed::Command { consumed }),
+                None => parser.parse(data, max_bulk),
+            };
+            match parsed {
                 Ok(Parsed::Command { consumed }) => {
                     let args = Args::new(data, parser.args());
+                    if let Some(mode) = self.shared.clients.paused(self.shared.now_ms)
+                        && self.table.must_wait(mode, args.get(0))
+                    {
+                        *postponed = Some(consumed);
+                        if was_postponed.is_none() {
+                            self.shared.clients.postponed.push(id);
+                        }
+                        break;
+                    }
                     state.last_interaction_ms = self.shared.now_ms;
                     let mut ctx = Ctx {
                         out: Reply::new(wbuf, state.proto),
@@ -448,7 +539,7 @@ impl<R: Reactor> Server<R> {
                     };
                     self.table.dispatch(&mut ctx, args);
                     rbuf.consume(consumed);
-                    ran += 1;
+                    *ran += 1;
                     if output_over_limit(
                         wbuf.len() - *wpos,
                         &limit,
@@ -457,6 +548,14 @@ impl<R: Reactor> Server<R> {
                     ) {
                         // As Redis: the client is dropped, its output with it.
                         *kill = true;
+                        break;
+                    }
+                    if state.blocked {
+                        self.shared.blocking.register(id);
+                        break;
+                    }
+                    if self.shared.blocking.has_ready() {
+                        serve = true;
                         break;
                     }
                 }
@@ -472,7 +571,7 @@ impl<R: Reactor> Server<R> {
                 }
             }
         }
-        more
+        (more, serve)
     }
 
     /// Writes the replies of a batch, then hands the read buffer back to
@@ -482,7 +581,10 @@ impl<R: Reactor> Server<R> {
         let Some(conn) = self.conns.get_mut(id) else {
             return;
         };
-        let queued = conn.pending || conn.peer_closed || conn.state.close_after_reply;
+        // A blocked or paused client keeps its unprocessed input with the
+        // server (io_uring would otherwise take it to receive after it).
+        let held = (conn.state.blocked || conn.postponed.is_some()) && !conn.rbuf.is_empty();
+        let queued = conn.pending || conn.peer_closed || conn.state.close_after_reply || held;
         self.reactor.park_input(
             &mut conn.sock,
             id,
@@ -521,8 +623,40 @@ impl<R: Reactor> Server<R> {
         }
     }
 
+    /// Closes the connections CLIENT KILL marked (the killer itself, if
+    /// it was one, closes after its reply instead).
+    fn close_killed(&mut self) {
+        for (slot, cid) in std::mem::take(&mut self.shared.clients.kills) {
+            if self.shared.clients.holds(slot, cid) {
+                self.close(slot);
+            }
+        }
+    }
+
+    /// Requeues the connections whose commands waited for a pause that
+    /// has ended.
+    fn resume_postponed(&mut self) {
+        if self.shared.clients.postponed.is_empty()
+            || self.shared.clients.paused(self.shared.now_ms).is_some()
+        {
+            return;
+        }
+        for id in std::mem::take(&mut self.shared.clients.postponed) {
+            if let Some(conn) = self.conns.get_mut(id)
+                && !conn.pending
+            {
+                conn.pending = true;
+                self.pending.push(id);
+            }
+        }
+    }
+
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
+            if conn.state.blocked {
+                self.shared.blocking.remove_client(id);
+            }
+            self.shared.clients.remove(id);
             self.reactor.deregister(&mut conn.sock, id);
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
@@ -550,7 +684,10 @@ impl<R: Reactor> Server<R> {
             let idle: Vec<usize> = self
                 .conns
                 .iter()
-                .filter(|(_, c)| now.saturating_sub(c.state.last_interaction_ms) > timeout_ms)
+                .filter(|(_, c)| {
+                    // As Redis, a blocked client is not idle.
+                    !c.state.blocked && now.saturating_sub(c.state.last_interaction_ms) > timeout_ms
+                })
                 .map(|(id, _)| id)
                 .collect();
             for id in idle {
@@ -571,12 +708,21 @@ impl<R: Reactor> Server<R> {
     /// Work done before the loop waits: a time-boxed expiry pass over the
     /// databases with due keys.
     fn before_sleep(&mut self) {
+        blocking::handle_timeouts(&mut self.shared, &mut self.conns, &mut self.pending);
+        self.resume_postponed();
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
+        // As Redis, keys do not expire actively during a client pause.
+        let paused = self.shared.clients.paused(now).is_some();
         let mut backlog = false;
         for db in &mut self.shared.dbs {
-            let (_, more) = db.active_expire(now, until);
-            backlog |= more;
+            if !paused {
+                let (_, more) = db.active_expire(now, until);
+                backlog |= more;
+            }
+            if let Some(g) = db.take_garbage() {
+                self.shared.lazyfree.free(g);
+            }
             db.release_retired(RELEASE_BUCKETS);
         }
         self.expire_backlog = backlog;

@@ -5,8 +5,15 @@
 //! Redis's `processCommand` order: unknown command, then arity, then the
 //! handler; handlers never check arity themselves.
 
+pub mod client;
+pub mod command;
+pub mod connection;
 pub mod expire;
+pub mod hash;
 pub mod keys;
+pub mod list;
+pub mod meta;
+pub mod object;
 pub mod server;
 pub mod string;
 
@@ -53,6 +60,17 @@ pub mod flags {
     pub const NOAUTH: u32 = 1 << 8;
     /// Refused unless `enable-debug-command` allows the client (DEBUG).
     pub const PROTECTED: u32 = 1 << 9;
+    // Reported by COMMAND INFO only (Redis's names, in its order).
+    pub const PUBSUB: u32 = 1 << 10;
+    pub const BLOCKING: u32 = 1 << 11;
+    pub const SKIP_MONITOR: u32 = 1 << 12;
+    pub const SKIP_SLOWLOG: u32 = 1 << 13;
+    pub const MAY_REPLICATE: u32 = 1 << 14;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 15;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 16;
+    pub const NO_MULTI: u32 = 1 << 17;
+    pub const MOVABLEKEYS: u32 = 1 << 18;
+    pub const ALLOW_BUSY: u32 = 1 << 19;
 }
 
 pub struct Command {
@@ -65,6 +83,9 @@ pub struct Command {
     pub last_key: i32,
     pub step: i32,
     pub handler: Handler,
+    /// The handler's path (`string::get`): COMMAND takes the group of a
+    /// command without a `meta` row from its module.
+    pub path: &'static str,
 }
 
 /// Builds a table row; keeps the table below one line per command.
@@ -78,6 +99,7 @@ macro_rules! row {
             last_key: $last,
             step: $step,
             handler: $h,
+            path: stringify!($h),
         }
     };
 }
@@ -137,23 +159,70 @@ pub static COMMANDS: &[Command] = &[
     row!("expiretime", 2, READONLY | FAST, 1, 1, 1, expire::expiretime),
     row!("pexpiretime", 2, READONLY | FAST, 1, 1, 1, expire::pexpiretime),
     row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
+    // lists
+    row!("lpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::lpush),
+    row!("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::rpush),
+    row!("lpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::lpushx),
+    row!("rpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::rpushx),
+    row!("lpop", -2, WRITE | FAST, 1, 1, 1, list::lpop),
+    row!("rpop", -2, WRITE | FAST, 1, 1, 1, list::rpop),
+    row!("llen", 2, READONLY | FAST, 1, 1, 1, list::llen),
+    row!("lrange", 4, READONLY, 1, 1, 1, list::lrange),
+    row!("lindex", 3, READONLY, 1, 1, 1, list::lindex),
+    row!("lset", 4, WRITE | DENYOOM, 1, 1, 1, list::lset),
+    row!("linsert", 5, WRITE | DENYOOM, 1, 1, 1, list::linsert),
+    row!("lrem", 4, WRITE, 1, 1, 1, list::lrem),
+    row!("ltrim", 4, WRITE, 1, 1, 1, list::ltrim),
+    row!("lpos", -3, READONLY, 1, 1, 1, list::lpos),
+    row!("lmove", 5, WRITE | DENYOOM, 1, 2, 1, list::lmove),
+    row!("rpoplpush", 3, WRITE | DENYOOM, 1, 2, 1, list::rpoplpush),
+    row!("lmpop", -4, WRITE, 0, 0, 0, list::lmpop),
+    row!("blpop", -3, WRITE | BLOCKING, 1, -2, 1, list::blpop),
+    row!("brpop", -3, WRITE | BLOCKING, 1, -2, 1, list::brpop),
+    row!("blmove", 6, WRITE | DENYOOM | BLOCKING, 1, 2, 1, list::blmove),
+    row!("brpoplpush", 4, WRITE | DENYOOM | BLOCKING, 1, 2, 1, list::brpoplpush),
+    row!("blmpop", -5, WRITE | BLOCKING, 0, 0, 0, list::blmpop),
+    // hashes
+    row!("hset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hset),
+    row!("hmset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hmset),
+    row!("hsetnx", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hsetnx),
+    row!("hget", 3, READONLY | FAST, 1, 1, 1, hash::hget),
+    row!("hmget", -3, READONLY | FAST, 1, 1, 1, hash::hmget),
+    row!("hgetall", 2, READONLY, 1, 1, 1, hash::hgetall),
+    row!("hkeys", 2, READONLY, 1, 1, 1, hash::hkeys),
+    row!("hvals", 2, READONLY, 1, 1, 1, hash::hvals),
+    row!("hdel", -3, WRITE | FAST, 1, 1, 1, hash::hdel),
+    row!("hexists", 3, READONLY | FAST, 1, 1, 1, hash::hexists),
+    row!("hlen", 2, READONLY | FAST, 1, 1, 1, hash::hlen),
+    row!("hstrlen", 3, READONLY | FAST, 1, 1, 1, hash::hstrlen),
+    row!("hincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hincrby),
+    row!("hincrbyfloat", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hincrbyfloat),
+    row!("hrandfield", -2, READONLY, 1, 1, 1, hash::hrandfield),
+    row!("hscan", -3, READONLY, 1, 1, 1, hash::hscan),
+    row!("object", -2, READONLY, 2, 2, 1, object::object),
     // server and connection
-    row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
-    row!("echo", 2, FAST, 0, 0, 0, server::echo),
-    row!("quit", -1, FAST | NOAUTH | LOADING | STALE, 0, 0, 0, server::quit),
+    row!("ping", -1, FAST, 0, 0, 0, server::ping),
+    row!("echo", 2, LOADING | STALE | FAST, 0, 0, 0, server::echo),
+    row!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, server::quit),
+    row!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::hello),
+    row!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::auth),
+    row!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::reset),
+    row!("command", -1, LOADING | STALE, 0, 0, 0, command::command),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
     row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
-    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
+    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
-    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
+    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, server::shutdown),
 ];
 
 /// Longest command name looked up; longer names are unknown.
 const MAX_NAME: usize = 32;
 
 pub struct Table {
-    by_name: HashMap<&'static [u8], &'static Command, ahash::RandomState>,
+    /// Each command with whether it is a container (CONFIG, CLIENT, ...)
+    /// whose subcommand names its `cmd=` in CLIENT LIST.
+    by_name: HashMap<&'static [u8], (&'static Command, bool), ahash::RandomState>,
 }
 
 impl Default for Table {
@@ -164,13 +233,21 @@ impl Default for Table {
 
 impl Table {
     pub fn new() -> Self {
-        let by_name = COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect();
+        let by_name = COMMANDS
+            .iter()
+            .map(|c| (c.name.as_bytes(), (c, meta::is_container(c.name))))
+            .collect();
         Table { by_name }
     }
 
     /// Finds a command by name, case-insensitively, without allocating.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
+        self.lookup_entry(name).map(|(c, _)| c)
+    }
+
+    #[inline]
+    fn lookup_entry(&self, name: &[u8]) -> Option<(&'static Command, bool)> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -181,11 +258,47 @@ impl Table {
         self.by_name.get(&*lower).copied()
     }
 
+    /// Whether a command named `name` waits out a CLIENT PAUSE of `mode`
+    /// (unknown commands are answered at once, as Redis rejects them
+    /// before it checks the pause).
+    pub fn must_wait(&self, mode: crate::clients::PauseMode, name: &[u8]) -> bool {
+        use crate::clients::PauseMode;
+        match self.lookup(name) {
+            None => false,
+            Some(_) if mode == PauseMode::All => true,
+            Some(c) => c.flags & (WRITE | MAY_REPLICATE) != 0,
+        }
+    }
+
+    /// Runs one command; with CLIENT REPLY OFF or SKIP in force, whatever
+    /// it wrote is dropped again.
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
+        use crate::clients::reply::{OFF, SKIP, SKIP_NEXT};
+        let mark = ctx.out.len();
+        self.process_command(ctx, args);
+        let r = ctx.client.reply;
+        if r == 0 {
+            return;
+        }
+        if r & (OFF | SKIP) != 0 {
+            ctx.out.truncate(mark);
+        }
+        // Redis's resetClient: SKIP lasts one command; SKIP_NEXT becomes it.
+        ctx.client.reply = (r & OFF) | if r & SKIP_NEXT != 0 { SKIP } else { 0 };
+    }
+
+    /// Redis's `processCommand`: existence, arity, protection and
+    /// authentication checks, then the handler.
+    fn process_command(&self, ctx: &mut Ctx, args: Args) {
         let name = args.get(0);
-        let Some(cmd) = self.lookup(name) else {
+        let Some((cmd, container)) = self.lookup_entry(name) else {
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
             return;
+        };
+        ctx.client.last_cmd = if container {
+            meta::subcommand_name(cmd.name, args.iter().nth(1).unwrap_or_default())
+        } else {
+            cmd.name
         };
         let argc = args.len() as i32;
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
@@ -194,6 +307,10 @@ impl Table {
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
+            return;
+        }
+        if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
+            ctx.out.raw(errors::NOAUTH);
             return;
         }
         ctx.shared.stats.total_commands += 1;
@@ -207,7 +324,7 @@ fn protected_allowed(ctx: &Ctx) -> bool {
     match ctx.shared.config.enable_debug_command {
         DebugAccess::Yes => true,
         DebugAccess::No => false,
-        DebugAccess::Local => ctx.client.addr.ip().is_loopback(),
+        DebugAccess::Local => crate::clients::is_local(ctx.client.addr.ip()),
     }
 }
 

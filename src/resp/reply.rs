@@ -28,10 +28,41 @@ impl<'a> Reply<'a> {
         self.proto
     }
 
+    /// Switches the protocol mid-reply (HELLO answers in the version it
+    /// selects).
+    pub fn set_proto(&mut self, proto: Proto) {
+        self.proto = proto;
+    }
+
     /// Bytes written so far into the underlying buffer (for tests and
     /// output accounting).
     pub fn buffer(&self) -> &[u8] {
         self.buf
+    }
+
+    /// Length of the underlying buffer: a mark to [`Reply::truncate`] to.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Drops what was written after `mark` (CLIENT REPLY OFF / SKIP).
+    pub fn truncate(&mut self, mark: usize) {
+        self.buf.truncate(mark);
+    }
+
+    /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
+    pub fn boolean(&mut self, v: bool) {
+        if self.proto >= 3 {
+            self.raw(if v { b"#t\r\n" } else { b"#f\r\n" });
+        } else {
+            self.raw(if v { ONE } else { ZERO });
+        }
     }
 
     /// Appends pre-encoded reply bytes (one of the constants above, or an
@@ -176,5 +207,20 @@ mod tests {
         assert_eq!(with(3, |r| r.map(2)), b"%2\r\n");
         assert_eq!(with(3, |r| r.set(1)), b"~1\r\n");
         assert_eq!(with(3, |r| r.verbatim(b"ab")), b"=6\r\ntxt:ab\r\n");
+        assert_eq!(with(3, |r| r.boolean(true)), b"#t\r\n");
+        assert_eq!(with(2, |r| r.boolean(false)), b":0\r\n");
+    }
+
+    #[test]
+    fn truncate_and_switch_protocol() {
+        let out = with(2, |r| {
+            r.ok();
+            let mark = r.len();
+            r.bulk(b"dropped");
+            r.truncate(mark);
+            r.set_proto(3);
+            r.null();
+        });
+        assert_eq!(out, b"+OK\r\n_\r\n");
     }
 }
