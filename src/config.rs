@@ -41,7 +41,6 @@ pub struct Config {
     pub io_backend: BackendChoice,
     pub io_uring_entries: u32,
     pub io_uring_defer_taskrun: bool,
-    pub io_uring_register_ring: bool,
     pub io_uring_coop_taskrun: bool,
     pub io_uring_poll_first: bool,
     pub io_uring_recv_ring: bool,
@@ -98,7 +97,6 @@ impl Default for Config {
             io_backend: BackendChoice::Auto,
             io_uring_entries: 4096,
             io_uring_defer_taskrun: true,
-            io_uring_register_ring: false,
             io_uring_coop_taskrun: true,
             io_uring_poll_first: true,
             io_uring_recv_ring: true,
@@ -341,15 +339,6 @@ const DIRECTIVES: &[Directive] = &[
         get: |c| yes_no(c.io_uring_defer_taskrun),
         set: |c, a| {
             c.io_uring_defer_taskrun = boolean(one(a)?)?;
-            Ok(())
-        },
-        mutable: false,
-    },
-    Directive {
-        name: "io-uring-register-ring",
-        get: |c| yes_no(c.io_uring_register_ring),
-        set: |c, a| {
-            c.io_uring_register_ring = boolean(one(a)?)?;
             Ok(())
         },
         mutable: false,
@@ -613,7 +602,6 @@ impl Config {
         IoOptions {
             ring_entries: self.io_uring_entries,
             defer_taskrun: self.io_uring_defer_taskrun,
-            register_ring: self.io_uring_register_ring,
             coop_taskrun: self.io_uring_coop_taskrun,
             poll_first: self.io_uring_poll_first,
             recv_ring: self.io_uring_recv_ring,

@@ -317,3 +317,41 @@ fn ferrite_only_closing_with_operations_in_flight() {
         Some("1")
     );
 }
+
+#[test]
+fn ferrite_only_uring_own_buffer_receives() {
+    if skip_without_uring("ferrite_only_uring_own_buffer_receives") {
+        return;
+    }
+    // The receive path without the provided-buffer ring: each connection's
+    // own buffer is lent to the kernel between batches.
+    let srv = Server::try_start_ferrite(&[
+        "--io-backend",
+        "uring",
+        "--io-uring-recv-ring",
+        "no",
+        "--io-uring-defer-taskrun",
+        "no",
+        "--io-uring-fixed-files",
+        "no",
+    ])
+    .unwrap();
+    let mut c = srv.raw();
+    let big = "y".repeat(3 << 20);
+    assert_eq!(cmd(&mut c, &["SET", "big", &big]), b"+OK\r\n");
+    let reply = cmd(&mut c, &["GET", "big"]);
+    assert_eq!(reply.len(), big.len() + 12, "3 MB bulk reply");
+    let mut batch = Vec::new();
+    for i in 0..2000 {
+        batch.extend_from_slice(&encode(&[b"SET", format!("k{i}").as_bytes(), b"v"]));
+    }
+    send_raw(&mut c, &batch);
+    for _ in 0..2000 {
+        assert_eq!(read_reply_bytes(&mut c), b"+OK\r\n");
+    }
+    assert_eq!(call(&mut c, &["DBSIZE"]).int(), 2001);
+    let clients: Vec<TcpStream> = (0..50).map(|_| srv.raw()).collect();
+    for mut s in clients {
+        assert_eq!(cmd(&mut s, &["GET", "k7"]), b"$1\r\nv\r\n");
+    }
+}

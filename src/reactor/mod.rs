@@ -89,9 +89,6 @@ pub struct IoOptions {
     pub ring_entries: u32,
     /// `IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN`.
     pub defer_taskrun: bool,
-    /// Register the ring's own descriptor (`IORING_REGISTER_RING_FDS`) so
-    /// each `io_uring_enter` skips the descriptor lookup.
-    pub register_ring: bool,
     /// `IORING_SETUP_COOP_TASKRUN`: no interrupt to run completion work.
     pub coop_taskrun: bool,
     /// Receives armed with `IORING_RECVSEND_POLL_FIRST`.

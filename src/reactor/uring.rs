@@ -8,9 +8,9 @@
 //! The kernel writes into and reads from buffers after the call that
 //! submitted the operation has returned, so:
 //!
-//! 1. **Ownership moves with the operation.** A receive is armed into a
-//!    connection's read buffer only after the server handed that buffer
-//!    over ([`Reactor::park_input`]); a send goes from a write buffer the
+//! 1. **Ownership moves with the operation.** With `io-uring-recv-ring
+//!    no`, a receive is armed into a connection's read buffer only after
+//!    the server handed that buffer over ([`Reactor::park_input`]); a send goes from a write buffer the
 //!    server handed over ([`Reactor::write`], which lends the connection
 //!    another buffer for the replies that follow). While the operation is in
 //!    flight the buffer lives in this module's [`Slot`], where nothing grows,
@@ -31,7 +31,7 @@
 //!    reused while a submission still names it.
 //! 4. **A full submission queue** spills into a FIFO backlog, fed to the
 //!    ring before the next wait; it never panics or drops work.
-//! 5. **Provided buffers** (`io-uring-recv-ring yes`, an experiment): a
+//! 5. **Provided buffers** (`io-uring-recv-ring yes`, the default): a
 //!    multishot receive per connection picks buffers from a ring this
 //!    module registered with the kernel; the ring and its buffers are one
 //!    allocation each, never moved or freed while the ring lives. A buffer
