@@ -47,6 +47,11 @@ pub struct Config {
     pub io_uring_fixed_files: bool,
     pub io_uring_min_wait_us: u32,
     pub io_uring_send_wait_us: u32,
+    /// Largest set kept as an `intset`.
+    pub set_max_intset_entries: usize,
+    /// Largest sorted set (members, member bytes) kept as a `listpack`.
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
     /// `list-max-listpack-size`: how full a list node gets (negative:
     /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
     pub list_max_listpack_size: i64,
@@ -103,6 +108,9 @@ impl Default for Config {
             io_uring_fixed_files: true,
             io_uring_min_wait_us: 0,
             io_uring_send_wait_us: 0,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
             list_max_listpack_size: -2,
             // redis-server's built-in defaults (its sample redis.conf
             // says 128 entries).
@@ -503,7 +511,58 @@ const ENCODING_DIRECTIVES: &[Directive] = &[
         },
         mutable: true,
     },
+    // Sets have no ziplist alias: intset has kept its name.
+    encoding_directive!(
+        "set-max-intset-entries",
+        set_max_intset_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-listpack-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-ziplist-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "zset-max-listpack-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
+    Directive {
+        name: "zset-max-ziplist-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
 ];
+
+/// A memory value in Redis (`1kb` works), unlike the entry count.
+fn set_zset_value(c: &mut Config, a: &[&str]) -> Result<(), String> {
+    c.zset_max_listpack_value = memory(one(a)?, 0)? as usize;
+    Ok(())
+}
+
+impl Config {
+    /// The sorted-set conversion thresholds.
+    pub fn zset_limits(&self) -> crate::types::zset::ZLimits {
+        crate::types::zset::ZLimits {
+            max_entries: self.zset_max_listpack_entries,
+            max_value: self.zset_max_listpack_value,
+        }
+    }
+}
 
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
     match a {

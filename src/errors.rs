@@ -182,3 +182,29 @@ pub fn no_such_user(out: &mut Reply, u: &[u8]) {
     msg.push(b'\'');
     out.error(&msg);
 }
+
+// Sets and sorted sets.
+pub const NUMKEYS_TOO_MANY: &[u8] = b"-ERR Number of keys can't be greater than number of args\r\n";
+pub const LIMIT_NEGATIVE: &[u8] = b"-ERR LIMIT can't be negative\r\n";
+pub const ZINTERCARD_NUMKEYS: &[u8] =
+    b"-ERR at least 1 input key is needed for 'zintercard' command\r\n";
+pub const ZADD_XX_NX: &[u8] = b"-ERR XX and NX options at the same time are not compatible\r\n";
+pub const ZADD_GT_LT_NX: &[u8] =
+    b"-ERR GT, LT, and/or NX options at the same time are not compatible\r\n";
+pub const ZADD_INCR_PAIR: &[u8] = b"-ERR INCR option supports a single increment-element pair\r\n";
+pub const SCORE_NAN: &[u8] = b"-ERR resulting score is not a number (NaN)\r\n";
+pub const MINMAX_NOT_FLOAT: &[u8] = b"-ERR min or max is not a float\r\n";
+pub const MINMAX_NOT_LEX: &[u8] = b"-ERR min or max not valid string range item\r\n";
+pub const WEIGHT_NOT_FLOAT: &[u8] = b"-ERR weight value is not a float\r\n";
+pub const LIMIT_NEEDS_BY: &[u8] =
+    b"-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n";
+pub const WITHSCORES_BYLEX: &[u8] =
+    b"-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n";
+
+/// `-ERR at least 1 input key is needed for '<name>' command` (ZUNION...).
+pub fn zset_numkeys(out: &mut Reply, name: &str) {
+    let mut msg = b"ERR at least 1 input key is needed for '".to_vec();
+    msg.extend_from_slice(name.as_bytes());
+    msg.extend_from_slice(b"' command");
+    out.error(&msg);
+}
