@@ -5,6 +5,7 @@
 //! and validated, so the file, the flags and CONFIG SET share one parser
 //! and one set of error texts (Redis's).
 
+use crate::reactor::{BackendChoice, IoOptions};
 use crate::util::glob::glob_match;
 
 #[derive(Clone, Debug)]
@@ -44,6 +45,17 @@ pub struct Config {
     /// Per-command latency histograms (INFO latencystats).
     pub latency_tracking: bool,
     pub latency_tracking_info_percentiles: Vec<f64>,
+    /// `io-backend auto|uring|epoll` and the io_uring experiments
+    /// (`io-uring-*`), fixed at start.
+    pub io_backend: BackendChoice,
+    pub io_uring_entries: u32,
+    pub io_uring_defer_taskrun: bool,
+    pub io_uring_coop_taskrun: bool,
+    pub io_uring_poll_first: bool,
+    pub io_uring_recv_ring: bool,
+    pub io_uring_fixed_files: bool,
+    pub io_uring_min_wait_us: u32,
+    pub io_uring_send_wait_us: u32,
     /// Largest set kept as an `intset`.
     pub set_max_intset_entries: usize,
     /// Largest sorted set (members, member bytes) kept as a `listpack`.
@@ -101,6 +113,15 @@ impl Default for Config {
             latency_monitor_threshold: 0,
             latency_tracking: true,
             latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
+            io_backend: BackendChoice::Auto,
+            io_uring_entries: 4096,
+            io_uring_defer_taskrun: true,
+            io_uring_coop_taskrun: true,
+            io_uring_poll_first: true,
+            io_uring_recv_ring: true,
+            io_uring_fixed_files: true,
+            io_uring_min_wait_us: 0,
+            io_uring_send_wait_us: 0,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
@@ -384,6 +405,88 @@ const DIRECTIVES: &[Directive] = &[
         mutable: true,
     },
     Directive {
+        name: "io-backend",
+        get: |c| c.io_backend.name().into(),
+        set: |c, a| {
+            c.io_backend = BackendChoice::parse(one(a)?)
+                .ok_or("argument(s) must be one of the following: auto, uring, epoll")?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-entries",
+        get: |c| c.io_uring_entries.to_string(),
+        set: |c, a| {
+            c.io_uring_entries = int(one(a)?, 8, 32768)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-defer-taskrun",
+        get: |c| yes_no(c.io_uring_defer_taskrun),
+        set: |c, a| {
+            c.io_uring_defer_taskrun = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-coop-taskrun",
+        get: |c| yes_no(c.io_uring_coop_taskrun),
+        set: |c, a| {
+            c.io_uring_coop_taskrun = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-poll-first",
+        get: |c| yes_no(c.io_uring_poll_first),
+        set: |c, a| {
+            c.io_uring_poll_first = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-recv-ring",
+        get: |c| yes_no(c.io_uring_recv_ring),
+        set: |c, a| {
+            c.io_uring_recv_ring = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-fixed-files",
+        get: |c| yes_no(c.io_uring_fixed_files),
+        set: |c, a| {
+            c.io_uring_fixed_files = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-min-wait-us",
+        get: |c| c.io_uring_min_wait_us.to_string(),
+        set: |c, a| {
+            c.io_uring_min_wait_us = int(one(a)?, 0, 1_000_000)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
+        name: "io-uring-send-wait-us",
+        get: |c| c.io_uring_send_wait_us.to_string(),
+        set: |c, a| {
+            c.io_uring_send_wait_us = int(one(a)?, 0, 1_000_000)? as u32;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "requirepass",
         get: |c| c.requirepass.clone(),
         set: |c, a| {
@@ -634,6 +737,24 @@ impl std::fmt::Display for StartupError {
 }
 
 impl Config {
+    /// What the reactor needs from the configuration.
+    pub fn io_options(&self) -> IoOptions {
+        IoOptions {
+            ring_entries: self.io_uring_entries,
+            defer_taskrun: self.io_uring_defer_taskrun,
+            coop_taskrun: self.io_uring_coop_taskrun,
+            poll_first: self.io_uring_poll_first,
+            recv_ring: self.io_uring_recv_ring,
+            min_wait_us: self.io_uring_min_wait_us,
+            send_wait_us: self.io_uring_send_wait_us,
+            fixed_files: if self.io_uring_fixed_files {
+                self.maxclients + 64
+            } else {
+                0
+            },
+        }
+    }
+
     /// Builds the configuration from `ferrite [config-file] [--name value ...]`.
     /// The file is read first, then the flags, which therefore win.
     pub fn from_args(args: &[String]) -> Result<Config, String> {

@@ -130,8 +130,6 @@ pub struct Conn<S> {
     /// Bytes of `wbuf` already written.
     pub wpos: usize,
     pub state: ClientState,
-    /// Registered for writability after a short write.
-    pub want_write: bool,
     /// Queued for more work next iteration (budget ran out).
     pub pending: bool,
     /// The last slice ended with complete commands still buffered.
@@ -158,7 +156,6 @@ impl<S> Conn<S> {
             wbuf: Vec::new(),
             wpos: 0,
             state,
-            want_write: false,
             pending: false,
             backlog: false,
             peer_closed: false,

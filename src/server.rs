@@ -11,14 +11,14 @@ use crate::blocking::{self, Blocking};
 use crate::clients::{self, Clients};
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
-use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
+use crate::conn::{ClientState, Conn, ReadBuf, output_over_limit};
 use crate::db::Db;
 use crate::db::dict::WARM_MAX;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
 use crate::monitor::Monitors;
 use crate::observ::Observ;
-use crate::reactor::{Event, Reactor};
+use crate::reactor::{Event, Flush, READ_BUDGET, Reactor};
 use crate::resp::{Args, Parsed, Parser, Reply};
 use crate::sys;
 
@@ -38,10 +38,6 @@ const SLICE_CLOCK_EVERY: usize = 64;
 /// last look: 64 LRANGE 0 599 replies are ~38,000 elements, 4 ms of work.
 const SLICE_CLOCK_BYTES: usize = 64 << 10;
 
-/// Input bytes one connection may read per iteration beyond what the
-/// frame in progress needs.
-const READ_BUDGET: usize = 1024 * 1024;
-
 /// Time one expiry or rehash pass may take: the longest the loop holds
 /// requests for its own housekeeping.
 const HOUSEKEEPING_BUDGET: Duration = Duration::from_micros(500);
@@ -52,9 +48,6 @@ const RELEASE_BUCKETS: usize = 256 * 1024;
 
 /// Buckets moved per cron rehash batch between clock checks.
 const REHASH_BATCH: usize = 100;
-
-/// Read and write buffers above this size are released when idle.
-const IDLE_BUFFER_KEEP: usize = 64 * 1024;
 
 /// Descriptors Redis keeps for itself beyond `maxclients`.
 const RESERVED_FDS: u64 = 32;
@@ -80,6 +73,9 @@ pub struct Stats {
     /// Reads and writes that moved bytes (INFO `total_reads_processed`).
     pub reads_processed: u64,
     pub writes_processed: u64,
+    /// Waits on the reactor (`epoll_wait` or `io_uring_enter`), including
+    /// extra submits when the io_uring submission queue was full.
+    pub io_wait_calls: u64,
     /// Failed AUTH / HELLO AUTH attempts (INFO `acl_access_denied_auth`).
     pub acl_access_denied_auth: u64,
     ops_samples: [u64; OPS_SAMPLES],
@@ -239,7 +235,8 @@ impl<R: Reactor> Server<R> {
         }
         // With port 0 every listener would get its own port; bind the
         // first, then the others on the port it got.
-        let first = R::bind(&addrs[..1]).map_err(|e| {
+        let opts = config.io_options();
+        let first = R::bind(&addrs[..1], &opts).map_err(|e| {
             format!(
                 "Could not create server TCP listening socket {}: {e}",
                 addrs[0]
@@ -254,7 +251,7 @@ impl<R: Reactor> Server<R> {
         for a in addrs.iter_mut() {
             a.set_port(port);
         }
-        let reactor = R::bind(&addrs).map_err(|e| {
+        let reactor = R::bind(&addrs, &opts).map_err(|e| {
             format!(
                 "Could not create server TCP listening socket {}: {e}",
                 addrs[0]
@@ -314,6 +311,7 @@ impl<R: Reactor> Server<R> {
                 Some(t)
             };
             events.clear();
+            let waits = self.reactor.wait_calls();
             self.reactor.poll(&mut events, timeout)?;
             self.shared.refresh_clock();
             let busy_since = Instant::now();
@@ -339,6 +337,7 @@ impl<R: Reactor> Server<R> {
             self.before_sleep();
             let stats = &mut self.shared.stats;
             stats.eventloop_cycles += 1;
+            stats.io_wait_calls += self.reactor.wait_calls() - waits;
             stats.eventloop_max_us = stats
                 .eventloop_max_us
                 .max(busy_since.elapsed().as_micros() as u64);
@@ -376,12 +375,12 @@ impl<R: Reactor> Server<R> {
             self.shared.stats.total_connections += 1;
             let cfg = &self.shared.config;
             if clients::denied(cfg.protected_mode, cfg.requirepass.as_bytes(), addr.ip()) {
-                let _ = self.reactor.send(&mut sock, errors::DENIED);
+                self.reactor.reject(&mut sock, errors::DENIED);
                 continue;
             }
             if self.conns.len() >= self.shared.config.maxclients {
                 self.shared.stats.rejected_connections += 1;
-                let _ = self.reactor.send(&mut sock, errors::MAX_CLIENTS);
+                self.reactor.reject(&mut sock, errors::MAX_CLIENTS);
                 continue;
             }
             let entry = self.conns.vacant_entry();
@@ -389,11 +388,13 @@ impl<R: Reactor> Server<R> {
             if self.reactor.register(&mut sock, id).is_err() {
                 continue;
             }
-            sys::set_keepalive(R::raw_fd(&sock), self.shared.config.tcp_keepalive);
+            if let Some(fd) = R::raw_fd(&sock) {
+                sys::set_keepalive(fd, self.shared.config.tcp_keepalive);
+            }
             let mut state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
             self.next_client_id += 1;
             state.laddr = laddr.unwrap_or(addr);
-            state.fd = R::raw_fd(&sock);
+            state.fd = R::raw_fd(&sock).unwrap_or(-1);
             state.authenticated = self.shared.config.requirepass.is_empty();
             self.shared.clients.add(id, &state);
             entry.insert(Conn::new(sock, state));
@@ -409,63 +410,38 @@ impl<R: Reactor> Server<R> {
     }
 
     fn on_writable(&mut self, id: usize) {
-        let Some(conn) = self.conns.get_mut(id) else {
-            return;
-        };
-        if conn.has_output() {
+        if self.conns.contains(id) {
             self.flush(id);
         }
     }
 
-    /// Reads what the socket has (within the budget), runs the complete
-    /// commands (within the budget) and writes the replies.
-    ///
-    /// A read shorter than the room offered means the socket is drained
-    /// (edge-triggered: new data brings a new event), which saves the
-    /// extra `read` that would only return `WouldBlock` — one syscall per
-    /// request at -P 1. With `hup`, no further event will come, so it reads
-    /// on to the end of stream.
+    /// Reads what arrived (within the budget), runs the complete commands
+    /// (within the budget) and writes the replies.
     fn read_and_process(&mut self, id: usize, hup: bool) {
         let conn = &mut self.conns[id];
-        if conn.rbuf.is_empty() {
-            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
-        }
-        let mut budget = READ_BUDGET;
         // With a backlog of complete commands already buffered, reading
         // more would only grow the buffer (and the cost of compacting it)
         // without bound; TCP flow control holds the sender meanwhile.
-        let mut more_to_read = conn.backlog && conn.rbuf.len() >= READ_BUDGET;
-        while !more_to_read {
-            // A large bulk in progress reads straight to its full size.
-            let spare = conn.rbuf.spare_mut(READ_CHUNK);
-            let room = spare.len();
-            let n = match self.reactor.recv(&mut conn.sock, spare) {
-                Ok(0) => {
-                    // The peer will send nothing more, but what it sent
-                    // before closing still runs and gets its replies.
-                    conn.peer_closed = true;
-                    break;
-                }
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    conn.dead = true;
-                    break;
-                }
-            };
-            conn.rbuf.commit(n);
-            self.shared.stats.net_input_bytes += n as u64;
-            self.shared.stats.reads_processed += 1;
-            if n >= budget {
-                more_to_read = true;
-                break;
+        let more_to_read = if conn.backlog && conn.rbuf.len() >= READ_BUDGET {
+            true
+        } else {
+            let r = self.reactor.read(
+                &mut conn.sock,
+                id,
+                &mut conn.rbuf,
+                &mut self.spare_rbuf,
+                hup,
+            );
+            self.shared.stats.net_input_bytes += r.bytes as u64;
+            if r.bytes > 0 {
+                self.shared.stats.reads_processed += 1;
             }
-            budget -= n;
-            if n < room && !hup {
-                break;
-            }
-        }
+            // The peer will send nothing more, but what it sent before
+            // closing still runs and gets its replies.
+            conn.peer_closed |= r.eof;
+            conn.dead |= r.error;
+            r.more
+        };
         if conn.rbuf.len() as u64 > self.shared.config.client_query_buffer_limit {
             // Redis closes such a client without a reply.
             conn.dead = true;
@@ -512,7 +488,9 @@ impl<R: Reactor> Server<R> {
             let Some(conn) = self.conns.get_mut(k) else {
                 continue;
             };
-            if !conn.state.monitor {
+            // A monitor that sent QUIT gets nothing after its +OK (with
+            // io_uring the socket outlives the reply's send).
+            if !conn.state.monitor || conn.state.close_after_reply {
                 continue;
             }
             if !feed.is_empty() {
@@ -672,55 +650,46 @@ impl<R: Reactor> Server<R> {
         (more, serve)
     }
 
-    /// Writes the replies of a batch, then settles buffers and interest.
+    /// Writes the replies of a batch, then hands the read buffer back to
+    /// the reactor until more input arrives.
     fn finish_batch(&mut self, id: usize) {
         self.flush(id);
         let Some(conn) = self.conns.get_mut(id) else {
             return;
         };
-        if conn.rbuf.is_empty() && self.spare_rbuf.capacity() == 0 {
-            std::mem::swap(&mut conn.rbuf, &mut self.spare_rbuf);
-        }
-        conn.rbuf.shrink_if_idle(IDLE_BUFFER_KEEP);
+        // A blocked or paused client keeps its unprocessed input with the
+        // server (io_uring would otherwise take it to receive after it).
+        let held = (conn.state.blocked || conn.postponed.is_some()) && !conn.rbuf.is_empty();
+        let queued = conn.pending || conn.peer_closed || conn.state.close_after_reply || held;
+        self.reactor.park_input(
+            &mut conn.sock,
+            id,
+            &mut conn.rbuf,
+            &mut self.spare_rbuf,
+            queued,
+        );
     }
 
-    /// Writes pending output; a short write registers for writability.
+    /// Writes pending output; the reactor reports `Writable` when it can
+    /// take more.
     fn flush(&mut self, id: usize) {
         let conn = &mut self.conns[id];
-        while conn.wpos < conn.wbuf.len() {
-            match self.reactor.send(&mut conn.sock, &conn.wbuf[conn.wpos..]) {
-                Ok(n) => {
-                    conn.wpos += n;
-                    self.shared.stats.net_output_bytes += n as u64;
-                    self.shared.stats.writes_processed += 1;
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => {
-                    self.close(id);
-                    return;
-                }
-            }
+        let sent_before = self.shared.stats.net_output_bytes;
+        let st = self.reactor.write(
+            &mut conn.sock,
+            id,
+            &mut conn.wbuf,
+            &mut conn.wpos,
+            &mut self.spare_wbuf,
+            &mut self.shared.stats.net_output_bytes,
+        );
+        if self.shared.stats.net_output_bytes > sent_before {
+            self.shared.stats.writes_processed += 1;
         }
-        let done = conn.wpos == conn.wbuf.len();
-        if done {
-            conn.wbuf.clear();
-            conn.wpos = 0;
-            if conn.state.close_after_reply {
-                self.close(id);
-                return;
-            }
-            if self.spare_wbuf.capacity() == 0 {
-                std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
-            } else if conn.wbuf.capacity() > IDLE_BUFFER_KEEP {
-                conn.wbuf = Vec::new();
-            }
-        }
-        if done == conn.want_write {
-            conn.want_write = !done;
-            if self.reactor.want_write(&mut conn.sock, id, !done).is_err() {
-                self.close(id);
-            }
+        match st {
+            Flush::Done if conn.state.close_after_reply => self.close(id),
+            Flush::Failed => self.close(id),
+            Flush::Done | Flush::Pending => {}
         }
     }
 
@@ -768,7 +737,7 @@ impl<R: Reactor> Server<R> {
                 self.shared.blocking.remove_client(id);
             }
             self.shared.clients.remove(id);
-            self.reactor.deregister(&mut conn.sock);
+            self.reactor.deregister(&mut conn.sock, id);
             if conn.state.monitor {
                 self.shared.monitors.remove(id);
             }

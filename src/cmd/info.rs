@@ -288,6 +288,7 @@ fn info_section(ctx: &Ctx, name: &str, t: &mut String) {
             line!("reply_buffer_expands:0");
             line!("eventloop_cycles:{}", st.eventloop_cycles);
             line!("eventloop_duration_max_usec:{}", st.eventloop_max_us);
+            line!("io_wait_calls:{}", st.io_wait_calls);
             line!("eventloop_cpu_max_usec:{}", st.eventloop_cpu_max_us);
         }
         "replication" => {

@@ -112,6 +112,16 @@ impl Server {
     pub fn try_start_ferrite(args: &[&str]) -> Result<Server, String> {
         // As the redis-server reference, DEBUG is allowed from loopback.
         let mut full: Vec<&str> = vec!["--port", "0", "--enable-debug-command", "local"];
+        // FERRITE_IO_BACKEND=epoll|uring|auto runs the suite on that I/O
+        // backend (.ci/run runs it once per backend).
+        let backend = io_backend();
+        if let Some(b) = &backend {
+            full.extend_from_slice(&["--io-backend", b]);
+        }
+        // FERRITE_EXTRA_ARGS="--io-uring-recv-ring yes": the suite with an
+        // experiment switched on.
+        let extra = std::env::var("FERRITE_EXTRA_ARGS").unwrap_or_default();
+        full.extend(extra.split_whitespace());
         full.extend_from_slice(args);
         Server::try_spawn_ferrite_raw(&full)
     }
@@ -658,6 +668,13 @@ impl Server {
         }
     }
 }
+/// The I/O backend the suite runs ferrite on (`FERRITE_IO_BACKEND`), if set.
+pub fn io_backend() -> Option<String> {
+    std::env::var("FERRITE_IO_BACKEND")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
 /// Runs each `(command line, expected reply bytes)` in order on `c`; the
 /// line is split on single spaces. Fails naming the first mismatch.
 pub fn script(c: &mut TcpStream, steps: &[(&str, &[u8])]) {
