@@ -83,6 +83,8 @@ pub struct ClientState {
     /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
     pub created_ms: u64,
     pub last_interaction_ms: u64,
+    /// MULTI queue and WATCHed keys, while there are any.
+    pub tx: Option<Box<crate::cmd::multi::Tx>>,
 }
 
 impl ClientState {
@@ -98,6 +100,7 @@ impl ClientState {
             close_after_reply: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
+            tx: None,
         }
     }
 }

@@ -40,6 +40,12 @@ pub const CLIENT_NAME_CHARS: &[u8] =
 pub const NO_SHUTDOWN: &[u8] = b"-ERR No shutdown in progress.\r\n";
 pub const DEBUG_NOT_ALLOWED: &[u8] = b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
 
+pub const EXEC_WITHOUT_MULTI: &[u8] = b"-ERR EXEC without MULTI\r\n";
+pub const DISCARD_WITHOUT_MULTI: &[u8] = b"-ERR DISCARD without MULTI\r\n";
+pub const MULTI_NESTED: &[u8] = b"-ERR MULTI calls can not be nested\r\n";
+pub const WATCH_IN_MULTI: &[u8] = b"-ERR WATCH inside MULTI is not allowed\r\n";
+pub const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previous errors.\r\n";
+
 /// `-ERR Unsupported option <opt>` (EXPIRE family).
 pub fn unsupported_option(out: &mut Reply, opt: &[u8]) {
     let mut msg = b"ERR Unsupported option ".to_vec();

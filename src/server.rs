@@ -565,6 +565,7 @@ impl<R: Reactor> Server<R> {
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
             self.reactor.deregister(&mut conn.sock);
+            cmd::multi::unwatch_all(&mut conn.state, &mut self.shared.dbs);
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
             if self.spare_wbuf.capacity() == 0 {

@@ -7,6 +7,7 @@
 
 pub mod expire;
 pub mod keys;
+pub mod multi;
 pub mod server;
 pub mod string;
 
@@ -146,6 +147,12 @@ pub static COMMANDS: &[Command] = &[
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
     row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
+    // transactions
+    row!("multi", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::multi),
+    row!("exec", 1, NOSCRIPT | LOADING | STALE, 0, 0, 0, multi::exec),
+    row!("discard", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::discard),
+    row!("watch", -2, NOSCRIPT | LOADING | STALE | FAST, 1, -1, 1, multi::watch),
+    row!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::unwatch),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
 ];
 
@@ -160,6 +167,12 @@ impl Default for Table {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The command table, built once (EXEC and scripts dispatch through it).
+pub fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(Table::new)
 }
 
 impl Table {
@@ -184,20 +197,38 @@ impl Table {
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
         let name = args.get(0);
         let Some(cmd) = self.lookup(name) else {
+            multi::flag_error(ctx.client);
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
             return;
         };
         let argc = args.len() as i32;
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+            multi::flag_error(ctx.client);
             errors::wrong_arity(&mut ctx.out, cmd.name);
             return;
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
+            multi::flag_error(ctx.client);
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
             return;
         }
+        if multi::in_multi(ctx.client) && !multi::runs_in_multi(cmd) {
+            return multi::queue(ctx, cmd, args);
+        }
+        self.call(ctx, cmd, args);
+    }
+
+    /// Runs a command that passed the checks (Redis's `call`): counts it
+    /// and, while keys of the client's database are WATCHed, lets a write
+    /// command signal the in-place changes the keyspace cannot see.
+    #[inline]
+    pub fn call(&self, ctx: &mut Ctx, cmd: &'static Command, args: Args) {
         ctx.shared.stats.total_commands += 1;
-        (cmd.handler)(ctx, args);
+        if cmd.flags & WRITE != 0 && ctx.shared.dbs[ctx.client.db].has_watched() {
+            multi::call_watched(ctx, cmd, args);
+        } else {
+            (cmd.handler)(ctx, args);
+        }
     }
 }
 
