@@ -31,6 +31,9 @@ pub struct Config {
     pub enable_debug_command: DebugAccess,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// Milliseconds a script may run before other clients get `-BUSY`
+    /// (also `lua-time-limit`); 0 = never.
+    pub busy_reply_threshold: u64,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            busy_reply_threshold: 5000,
         }
     }
 }
@@ -105,6 +109,25 @@ struct Directive {
 }
 
 const DIRECTIVES: &[Directive] = &[
+    Directive {
+        name: "busy-reply-threshold",
+        get: |c| c.busy_reply_threshold.to_string(),
+        set: |c, a| {
+            c.busy_reply_threshold = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    // The old name of busy-reply-threshold; Redis lists both.
+    Directive {
+        name: "lua-time-limit",
+        get: |c| c.busy_reply_threshold.to_string(),
+        set: |c, a| {
+            c.busy_reply_threshold = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
     Directive {
         name: "port",
         get: |c| c.port.to_string(),

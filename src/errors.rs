@@ -46,6 +46,11 @@ pub const MULTI_NESTED: &[u8] = b"-ERR MULTI calls can not be nested\r\n";
 pub const WATCH_IN_MULTI: &[u8] = b"-ERR WATCH inside MULTI is not allowed\r\n";
 pub const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previous errors.\r\n";
 
+pub const NOSCRIPT: &[u8] = b"-NOSCRIPT No matching script. Please use EVAL.\r\n";
+pub const NUMKEYS_NEGATIVE: &[u8] = b"-ERR Number of keys can't be negative\r\n";
+pub const NUMKEYS_TOO_MANY: &[u8] = b"-ERR Number of keys can't be greater than number of args\r\n";
+pub const SCRIPT_FLUSH_MODE: &[u8] = b"-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n";
+
 /// `-ERR Unsupported option <opt>` (EXPIRE family).
 pub fn unsupported_option(out: &mut Reply, opt: &[u8]) {
     let mut msg = b"ERR Unsupported option ".to_vec();

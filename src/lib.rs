@@ -8,6 +8,7 @@ pub mod db;
 pub mod errors;
 pub mod reactor;
 pub mod resp;
+pub mod script;
 pub mod server;
 pub mod sys;
 pub mod util;

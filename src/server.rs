@@ -116,6 +116,8 @@ pub struct Shared {
     pub run_id: String,
     /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
     pub shutdown: bool,
+    /// The Lua engine, created by the first script command.
+    pub scripts: Option<Box<crate::script::Engine>>,
 }
 
 impl Shared {
@@ -239,6 +241,7 @@ impl<R: Reactor> Server<R> {
             connected_clients: 0,
             run_id: run_id(),
             shutdown: false,
+            scripts: None,
         };
         shared.refresh_clock();
         Ok(Server {

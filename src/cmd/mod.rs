@@ -8,6 +8,7 @@
 pub mod expire;
 pub mod keys;
 pub mod multi;
+pub mod scripting;
 pub mod server;
 pub mod string;
 
@@ -153,6 +154,12 @@ pub static COMMANDS: &[Command] = &[
     row!("discard", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::discard),
     row!("watch", -2, NOSCRIPT | LOADING | STALE | FAST, 1, -1, 1, multi::watch),
     row!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::unwatch),
+    // scripting
+    row!("eval", -3, NOSCRIPT | STALE, 0, 0, 0, scripting::eval),
+    row!("evalsha", -3, NOSCRIPT | STALE, 0, 0, 0, scripting::evalsha),
+    row!("eval_ro", -3, NOSCRIPT | STALE | READONLY, 0, 0, 0, scripting::eval_ro),
+    row!("evalsha_ro", -3, NOSCRIPT | STALE | READONLY, 0, 0, 0, scripting::evalsha_ro),
+    row!("script", -2, NOSCRIPT, 0, 0, 0, scripting::script),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
 ];
 

@@ -133,6 +133,38 @@ impl<'a> Reply<'a> {
         }
     }
 
+    /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
+    pub fn boolean(&mut self, b: bool) {
+        if self.proto >= 3 {
+            self.raw(if b { b"#t\r\n" } else { b"#f\r\n" });
+        } else {
+            self.int(i64::from(b));
+        }
+    }
+
+    /// A double as C's `%.17g`: `,` in RESP3, a bulk string in RESP2.
+    pub fn double(&mut self, d: f64) {
+        let text = crate::script::convert::format_g17(d);
+        if self.proto >= 3 {
+            self.buf.push(b',');
+            self.buf.extend_from_slice(text.as_bytes());
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(text.as_bytes());
+        }
+    }
+
+    /// A big number: `(` in RESP3, a bulk string in RESP2.
+    pub fn big_number(&mut self, digits: &[u8]) {
+        if self.proto >= 3 {
+            self.buf.push(b'(');
+            self.buf.extend_from_slice(digits);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(digits);
+        }
+    }
+
     fn header(&mut self, prefix: u8, n: i64) {
         let mut b = itoa::Buffer::new();
         let digits = b.format(n).as_bytes();

@@ -1,0 +1,492 @@
+//! Lua scripting: one Lua 5.1 state (through `mlua`, vendored, as Redis
+//! embeds 5.1), scripts compiled once and cached by SHA1, the `redis.*`
+//! API, the sandbox (read-only globals), and the RESP conversions.
+//!
+//! `redis.call` runs a command through the same table and `Table::call`
+//! as a client, with the script's own client state (its db, its RESP
+//! version), replying into a scratch buffer that is then parsed into Lua
+//! values, as Redis does with its fake Lua client.
+
+pub mod busy;
+pub mod convert;
+mod libs;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::rc::Rc;
+
+use mlua::{
+    Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value as LuaValue, VmState,
+};
+
+use crate::cmd::{Ctx, flags, table};
+use crate::conn::ClientState;
+use crate::errors;
+use crate::resp::{Args, Reply};
+
+/// Instructions between two calls of the hook that watches the time
+/// (Redis uses 100,000; the check is one clock read).
+const HOOK_EVERY: u32 = 100_000;
+
+/// Lua code run once at start: the `redis` table's Lua parts and the
+/// sandbox. `hidden.rc` is the per-run native call function.
+const BOOTSTRAP: &str = r#"
+local hidden, G, error, tostring, pcall, type = ...
+redis.LOG_DEBUG = 0
+redis.LOG_VERBOSE = 1
+redis.LOG_NOTICE = 2
+redis.LOG_WARNING = 3
+redis.REPL_NONE = 0
+redis.REPL_AOF = 1
+redis.REPL_SLAVE = 2
+redis.REPL_REPLICA = 2
+redis.REPL_ALL = 3
+redis.REDIS_VERSION = "7.0.15"
+redis.REDIS_VERSION_NUM = 0x0007000f
+redis.set_repl = function() end
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+print, dofile, loadfile, require, module, getfenv, setfenv, newproxy = nil
+-- redis.call raises its error table through a marker (a native function
+-- cannot raise a table). As Redis 7.0's pcall, an error table gives its
+-- `err` text.
+local is_call_error = hidden.is_call_error
+local function fix(ok, ...)
+  if ok then return ok, ... end
+  local e = (...)
+  if is_call_error(e) then e = hidden.last_err end
+  if type(e) == "table" and e.err ~= nil then e = e.err end
+  return false, e
+end
+G.pcall = function(f, ...) return fix(pcall(f, ...)) end
+local function readonly() error("Attempt to modify a readonly table", 2) end
+local function missing(t, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local function protect(t)
+  return setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
+end
+hidden.redis = redis
+redis = protect(redis)
+bit = protect(bit)
+cjson = protect(cjson)
+setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
+return protect(G)
+"#;
+
+/// The error a failing `redis.call` raises; the handler and `pcall`
+/// swap it for the error table kept in `hidden.last_err`.
+const CALL_ERROR: &str = "\u{1}redis.call error";
+
+/// State shared between the engine and its native Lua functions.
+#[derive(Default)]
+struct RunState {
+    /// `redis.setresp`: the RESP version commands answer the script in.
+    resp: Cell<u8>,
+}
+
+pub struct Engine {
+    lua: Lua,
+    /// Compiled scripts by lowercase hex SHA1.
+    cache: HashMap<[u8; 40], Function, ahash::RandomState>,
+    /// The real globals, where KEYS and ARGV are set for each run.
+    globals: Table,
+    /// Holds `last_err`, the error table of the last failed `redis.call`.
+    hidden: Table,
+    /// The `redis` table behind its read-only proxy: `call` and `pcall`
+    /// are set for each run.
+    redis_raw: Table,
+    /// The read-only proxy scripts see as their environment.
+    env: Table,
+    xpcall: Function,
+    handler: Function,
+    /// The script's own client: its selected db and protocol.
+    client: ClientState,
+    /// Replies of `redis.call`, parsed into Lua values.
+    scratch: Vec<u8>,
+    /// Arguments of `redis.call`, back to back.
+    argbuf: Vec<u8>,
+    argranges: Vec<(usize, usize)>,
+    state: Rc<RunState>,
+}
+
+/// What one `redis.call` may touch.
+struct Run<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    read_only: bool,
+}
+
+impl Engine {
+    pub fn new() -> mlua::Result<Engine> {
+        let lua = Lua::new_with(
+            StdLib::TABLE | StdLib::STRING | StdLib::MATH,
+            LuaOptions::default(),
+        )?;
+        let state = Rc::new(RunState::default());
+        state.resp.set(2);
+        let globals = lua.globals();
+        let redis = lua.create_table()?;
+        libs::install_redis_natives(&lua, &redis, state.clone())?;
+        globals.raw_set("redis", redis)?;
+        globals.raw_set("bit", libs::bit(&lua)?)?;
+        globals.raw_set("cjson", libs::cjson(&lua)?)?;
+        let hidden = lua.create_table()?;
+        hidden.raw_set(
+            "is_call_error",
+            lua.create_function(|_, v: LuaValue| Ok(is_call_error(&v)))?,
+        )?;
+        let env: Table = lua.load(BOOTSTRAP).set_name("=bootstrap").call((
+            hidden.clone(),
+            globals.clone(),
+            globals.raw_get::<Function>("error")?,
+            globals.raw_get::<Function>("tostring")?,
+            globals.raw_get::<Function>("pcall")?,
+            globals.raw_get::<Function>("type")?,
+        ))?;
+        let redis_raw: Table = hidden.raw_get("redis")?;
+        lua.set_named_registry_value("ferrite.hidden", hidden.clone())?;
+        let xpcall = globals.raw_get::<Function>("xpcall")?;
+        let handler = lua.create_function(error_handler)?;
+        lua.set_hook(
+            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+            |_lua, _debug| {
+                busy::on_hook();
+                if busy::killed() {
+                    return Err(mlua::Error::runtime(busy::KILLED_TEXT));
+                }
+                Ok(VmState::Continue)
+            },
+        )?;
+        let addr = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0));
+        Ok(Engine {
+            lua,
+            cache: HashMap::default(),
+            globals,
+            hidden,
+            redis_raw,
+            env,
+            xpcall,
+            handler,
+            client: ClientState::new(u64::MAX, addr, 0),
+            scratch: Vec::new(),
+            argbuf: Vec::new(),
+            argranges: Vec::new(),
+            state,
+        })
+    }
+
+    pub fn exists(&self, sha: &[u8]) -> bool {
+        sha_key(sha).is_some_and(|k| self.cache.contains_key(&k))
+    }
+
+    /// Drops every cached script (SCRIPT FLUSH).
+    pub fn flush(&mut self) {
+        self.cache.clear();
+        self.lua.gc_collect().ok();
+    }
+
+    /// Compiles `body` unless cached; returns its SHA1, or the error text.
+    pub fn load(&mut self, body: &[u8]) -> Result<[u8; 40], Vec<u8>> {
+        let sha = sha1_hex(body);
+        if self.cache.contains_key(&sha) {
+            return Ok(sha);
+        }
+        let f = self
+            .lua
+            .load(body)
+            .set_name("@user_script")
+            .set_environment(self.env.clone())
+            .into_function()
+            .map_err(|e| {
+                let mut msg = b"ERR Error compiling script (new function): ".to_vec();
+                msg.extend_from_slice(error_text(&e).as_bytes());
+                msg
+            })?;
+        self.cache.insert(sha, f);
+        Ok(sha)
+    }
+
+    /// Runs a cached script with `keys` and `argv` and writes its reply.
+    /// `args` is the EVAL command: keys are `args[3..3 + numkeys]`, the
+    /// script's arguments the rest; each is copied once, into Lua.
+    pub fn run(
+        &mut self,
+        ctx: &mut Ctx,
+        sha: &[u8; 40],
+        args: Args,
+        numkeys: usize,
+        read_only: bool,
+    ) {
+        let Some(func) = self.cache.get(sha).cloned() else {
+            return ctx.out.raw(errors::NOSCRIPT);
+        };
+        if let Err(e) = self.set_arrays(args, numkeys) {
+            return ctx.out.error(format!("ERR {}", error_text(&e)).as_bytes());
+        }
+        self.state.resp.set(2);
+        self.client.db = ctx.client.db;
+        let Engine {
+            lua,
+            hidden,
+            redis_raw,
+            xpcall,
+            handler,
+            client,
+            scratch,
+            argbuf,
+            argranges,
+            state,
+            ..
+        } = self;
+        let run = std::cell::RefCell::new(Run { ctx, read_only });
+        let _guard = busy::Running::start(run.borrow().ctx.shared.config.busy_reply_threshold);
+        let natives = std::cell::RefCell::new((client, scratch, argbuf, argranges));
+        let result = lua.scope(|scope| {
+            // Native functions, so that `return redis.call(...)` keeps the
+            // script's frame (a Lua wrapper would be tail-called away) and
+            // errors point at the script's line, as in Redis.
+            for raise in [true, false] {
+                let natives = &natives;
+                let run = &run;
+                let state = &state;
+                let hidden = &*hidden;
+                let f = scope.create_function(move |lua, args: MultiValue| {
+                    let mut r = run.borrow_mut();
+                    let mut n = natives.borrow_mut();
+                    let (client, scratch, argbuf, argranges) = &mut *n;
+                    let resp = state.resp.get();
+                    let (v, failed) =
+                        call_command(lua, &mut r, client, scratch, argbuf, argranges, resp, args)?;
+                    if failed && raise {
+                        hidden.raw_set("last_err", v)?;
+                        return Err(mlua::Error::runtime(CALL_ERROR));
+                    }
+                    Ok(v)
+                })?;
+                redis_raw.raw_set(if raise { "call" } else { "pcall" }, f)?;
+            }
+            xpcall.call::<MultiValue>((func, handler.clone()))
+        });
+        let resp = self.state.resp.get();
+        let run = run.into_inner();
+        let out = &mut run.ctx.out;
+        match result {
+            Ok(mut values) => {
+                let ok = matches!(values.pop_front(), Some(LuaValue::Boolean(true)));
+                let v = values.pop_front().unwrap_or(LuaValue::Nil);
+                if ok {
+                    convert::lua_to_resp(out, &v, resp);
+                } else {
+                    script_error(out, &v, sha);
+                }
+            }
+            Err(e) => out.error(format!("ERR {}", error_text(&e)).as_bytes()),
+        }
+    }
+
+    fn set_arrays(&self, args: Args, numkeys: usize) -> mlua::Result<()> {
+        let split = 3 + numkeys;
+        for (name, range) in [("KEYS", 3..split), ("ARGV", split..args.len())] {
+            let t = self.lua.create_table_with_capacity(range.len(), 0)?;
+            for (i, j) in range.enumerate() {
+                t.raw_set(i + 1, self.lua.create_string(args.get(j))?)?;
+            }
+            self.globals.raw_set(name, t)?;
+        }
+        Ok(())
+    }
+}
+
+/// `redis.call` / `redis.pcall`'s native part: returns the reply as a Lua
+/// value and whether it is an error (the Lua wrapper raises it for call).
+#[allow(clippy::too_many_arguments)]
+fn call_command(
+    lua: &Lua,
+    run: &mut Run,
+    client: &mut ClientState,
+    scratch: &mut Vec<u8>,
+    argbuf: &mut Vec<u8>,
+    argranges: &mut Vec<(usize, usize)>,
+    resp: u8,
+    args: MultiValue,
+) -> mlua::Result<(LuaValue, bool)> {
+    let fail = |msg: &str| Ok((error_table(lua, msg.as_bytes())?, true));
+    if args.is_empty() {
+        return fail("Please specify at least one argument for this redis lib call");
+    }
+    argbuf.clear();
+    argranges.clear();
+    for a in args.iter() {
+        let start = argbuf.len();
+        match a {
+            LuaValue::String(s) => argbuf.extend_from_slice(&s.as_bytes()),
+            LuaValue::Integer(i) => {
+                argbuf.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes())
+            }
+            LuaValue::Number(n) => convert::number_arg(*n, argbuf),
+            _ => return fail("Lua redis lib command arguments must be strings or integers"),
+        }
+        argranges.push((start, argbuf.len()));
+    }
+    let args = Args::new(argbuf, argranges);
+    let Some(cmd) = table().lookup(args.get(0)) else {
+        return fail("Unknown Redis command called from script");
+    };
+    let argc = args.len() as i32;
+    if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+        return fail("Wrong number of args calling Redis command from script");
+    }
+    if cmd.flags & flags::NOSCRIPT != 0 {
+        return fail("This Redis command is not allowed from script");
+    }
+    let write = cmd.flags & flags::WRITE != 0;
+    if write && run.read_only {
+        return fail("Write commands are not allowed from read-only scripts.");
+    }
+    scratch.clear();
+    client.proto = resp;
+    {
+        let mut c = Ctx {
+            out: Reply::new(scratch, resp),
+            client,
+            shared: run.ctx.shared,
+        };
+        table().call(&mut c, cmd, args);
+    }
+    if write {
+        busy::wrote();
+    }
+    if scratch.first() == Some(&b'-') {
+        let end = scratch.len().saturating_sub(2);
+        let msg = scratch[..end].to_vec();
+        return Ok((error_table(lua, &msg)?, true));
+    }
+    let mut pos = 0;
+    Ok((convert::resp_to_lua(lua, scratch, &mut pos)?, false))
+}
+
+/// Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, text without
+/// a leading `-` gets `ERR`; the result is `{err="CODE msg"}`.
+pub fn error_table(lua: &Lua, text: &[u8]) -> mlua::Result<LuaValue> {
+    let t = lua.create_table()?;
+    t.raw_set("err", lua.create_string(error_code_text(text))?)?;
+    Ok(LuaValue::Table(t))
+}
+
+pub fn error_code_text(text: &[u8]) -> Vec<u8> {
+    let (code, msg): (&[u8], &[u8]) = match text.strip_prefix(b"-") {
+        Some(rest) => match memchr::memchr(b' ', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (b"ERR", rest),
+        },
+        None => (b"ERR", text),
+    };
+    let mut msg = msg;
+    while let Some((&last, head)) = msg.split_last() {
+        if last == b'\r' || last == b'\n' {
+            msg = head;
+        } else {
+            break;
+        }
+    }
+    let mut out = Vec::with_capacity(code.len() + 1 + msg.len());
+    out.extend_from_slice(code);
+    out.push(b' ');
+    out.extend_from_slice(msg);
+    out
+}
+
+/// The message handler of the script's `xpcall`, as Redis's: any error
+/// becomes `{err=..., source=..., line=...}`, a plain message getting
+/// `ERR`; source and line are those of the innermost script frame.
+fn error_handler(lua: &Lua, err: LuaValue) -> mlua::Result<Table> {
+    let t = match err {
+        LuaValue::Table(t) => t,
+        e if is_call_error(&e) => {
+            let hidden: Table = lua.named_registry_value("ferrite.hidden")?;
+            hidden.raw_get("last_err")?
+        }
+        other => {
+            let text = match &other {
+                LuaValue::String(s) => s.to_string_lossy(),
+                LuaValue::Error(e) => error_text(e),
+                v => format!("{v:?}"),
+            };
+            let t = lua.create_table()?;
+            t.raw_set("err", format!("ERR {text}"))?;
+            t
+        }
+    };
+    for level in 0..64 {
+        let Some((source, line)) = lua.inspect_stack(level, |d| {
+            (d.source().source.map(|s| s.into_owned()), d.current_line())
+        }) else {
+            break;
+        };
+        if source.as_deref() == Some("@user_script") {
+            t.raw_set("source", "@user_script")?;
+            if let Some(line) = line {
+                t.raw_set("line", line)?;
+            }
+            break;
+        }
+    }
+    Ok(t)
+}
+
+fn is_call_error(v: &LuaValue) -> bool {
+    matches!(v, LuaValue::Error(e) if error_text(e) == CALL_ERROR)
+}
+
+/// The reply for a script that raised an error: `-<err> script: <sha>,
+/// on @user_script:<line>.`
+fn script_error(out: &mut Reply, v: &LuaValue, sha: &[u8; 40]) {
+    let LuaValue::Table(t) = v else {
+        return out.error(b"ERR Error running script, execution failure");
+    };
+    let mut msg: Vec<u8> = match t.raw_get::<LuaValue>("err") {
+        Ok(LuaValue::String(s)) => s.as_bytes().to_vec(),
+        _ => b"ERR unknown error".to_vec(),
+    };
+    let source: Option<String> = t.raw_get("source").ok();
+    let line: Option<i64> = t.raw_get("line").ok();
+    if let (Some(source), Some(line)) = (source, line) {
+        msg.extend_from_slice(b" script: ");
+        msg.extend_from_slice(sha);
+        msg.extend_from_slice(format!(", on {source}:{line}.").as_bytes());
+    }
+    out.error(&msg);
+}
+
+/// The plain text of an mlua error (no "runtime error:" prefix, no
+/// traceback).
+pub fn error_text(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::RuntimeError(m) => m.clone(),
+        mlua::Error::SyntaxError { message, .. } => message.clone(),
+        mlua::Error::CallbackError { cause, .. } => error_text(cause),
+        mlua::Error::MemoryError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The lowercase hex SHA1 of `body` (script names, `redis.sha1hex`).
+pub fn sha1_hex(body: &[u8]) -> [u8; 40] {
+    let digest = sha1_smol::Sha1::from(body).digest().bytes();
+    let mut out = [0u8; 40];
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = HEX[(b >> 4) as usize];
+        out[2 * i + 1] = HEX[(b & 15) as usize];
+    }
+    out
+}
+
+/// A SHA argument as a cache key: 40 characters, lowercased.
+pub fn sha_key(sha: &[u8]) -> Option<[u8; 40]> {
+    let mut k: [u8; 40] = sha.try_into().ok()?;
+    k.make_ascii_lowercase();
+    Some(k)
+}
