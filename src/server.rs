@@ -410,6 +410,9 @@ impl<R: Reactor> Server<R> {
             return;
         }
         let more_cmds = self.process_input(id);
+        if let Some(d) = crate::script::serve::take_deferred() {
+            self.after_busy_script(d);
+        }
         let conn = &mut self.conns[id];
         if conn.kill {
             self.close(id);
@@ -429,11 +432,25 @@ impl<R: Reactor> Server<R> {
     /// Runs complete commands from the connection's buffer. Returns true
     /// if complete commands remain (the slice budget ran out).
     fn process_input(&mut self, id: usize) -> bool {
-        let conn = &mut self.conns[id];
+        let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
+        // The reactor and the other connections are lent to a script that
+        // runs long (see script::serve) for this batch.
+        let info = crate::script::serve::LoopInfo {
+            max_bulk,
+            maxclients: self.shared.config.maxclients,
+            tcp_keepalive: self.shared.config.tcp_keepalive,
+            now_ms: self.shared.now_ms,
+        };
+        let (conn, _loan) = crate::script::serve::enter(
+            &mut self.reactor,
+            &mut self.conns,
+            &mut self.next_client_id,
+            id,
+            info,
+        );
         if conn.wbuf.is_empty() && conn.wpos == 0 {
             std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
         }
-        let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
         let limit = self.shared.config.output_limits[0];
         let Conn {
             rbuf,
@@ -502,6 +519,28 @@ impl<R: Reactor> Server<R> {
             }
         }
         more
+    }
+
+    /// Catches up after a script that served other clients while busy:
+    /// accepts, shutdown, and the connections it read from or saw events
+    /// for (read, flushed or closed on the next pass).
+    fn after_busy_script(&mut self, d: crate::script::serve::Deferred) {
+        self.shared.shutdown |= d.shutdown;
+        self.shared.stats.total_connections += d.accepted;
+        self.shared.connected_clients = self.conns.len();
+        if d.accept {
+            for n in 0..self.reactor.local_addrs().len() {
+                self.accept(n);
+            }
+        }
+        for id in d.ids {
+            if let Some(conn) = self.conns.get_mut(id)
+                && !conn.pending
+            {
+                conn.pending = true;
+                self.pending.push(id);
+            }
+        }
     }
 
     /// Writes the replies of a batch, then settles buffers and interest.

@@ -3,9 +3,8 @@
 //!
 //! The script runs inside a command handler, deep in the loop's borrows,
 //! so this state is thread-local (the loop's thread is the only one that
-//! runs scripts) rather than a field of `Shared`. The server registers a
-//! function that serves other clients while the script is busy (see
-//! `Server::serve_while_busy`); the hook calls it.
+//! runs scripts) rather than a field of `Shared`. Once busy, the hook
+//! serves other clients through `serve::serve_while_busy`.
 
 use std::cell::Cell;
 use std::time::Instant;
@@ -23,7 +22,6 @@ thread_local! {
     static BUSY_NOW: Cell<bool> = const { Cell::new(false) };
     static KILL: Cell<bool> = const { Cell::new(false) };
     static WROTE: Cell<bool> = const { Cell::new(false) };
-    static SERVE: Cell<Option<fn()>> = const { Cell::new(None) };
 }
 
 /// Marks a script as running for as long as it lives.
@@ -48,12 +46,6 @@ impl Drop for Running {
     }
 }
 
-/// Registers the function that serves other clients while a script is
-/// busy (the server does this once at start).
-pub fn set_server(f: fn()) {
-    SERVE.set(Some(f));
-}
-
 /// Called by the Lua hook: once the script is past the threshold, lets
 /// the server serve other clients (BUSY replies, SCRIPT KILL, SHUTDOWN).
 pub fn on_hook() {
@@ -67,9 +59,7 @@ pub fn on_hook() {
         }
         BUSY_NOW.set(true);
     }
-    if let Some(serve) = SERVE.get() {
-        serve();
-    }
+    super::serve::serve_while_busy();
 }
 
 /// True while a script is past the threshold: other clients get BUSY.
@@ -96,4 +86,9 @@ pub fn request_kill() -> &'static [u8] {
         KILL.set(true);
         crate::resp::reply::OK
     }
+}
+
+/// SHUTDOWN NOSAVE while busy: the script stops even if it wrote.
+pub fn force_kill() {
+    KILL.set(true);
 }

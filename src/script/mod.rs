@@ -10,6 +10,7 @@
 pub mod busy;
 pub mod convert;
 mod libs;
+pub mod serve;
 
 use std::cell::Cell;
 use std::collections::HashMap;

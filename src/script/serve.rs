@@ -1,0 +1,281 @@
+//! Serving other clients while a script is busy (past
+//! `busy-reply-threshold`), as Redis's `processEventsWhileBlocked`: the
+//! Lua hook polls the reactor, answers `-BUSY` to every command except
+//! SCRIPT KILL and SHUTDOWN NOSAVE, and writes the replies.
+//!
+//! The script runs inside a handler, deep inside the loop's borrows of
+//! the running connection and of `Shared`. What serving needs besides
+//! them, the reactor and the *other* connections, is lent here for the
+//! duration of each batch by [`enter`], which hands the caller its own
+//! connection and keeps raw pointers for the hook. Nothing else is
+//! touched: no command runs (so `Shared` is never reached), the running
+//! connection is skipped, and no connection is inserted into or removed
+//! from the slab (its storage never moves); accepts and closes are
+//! deferred to the loop, which picks them up with [`take_deferred`].
+#![allow(unsafe_code)]
+
+use std::cell::{Cell, RefCell};
+use std::io::ErrorKind;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use slab::Slab;
+
+use super::busy;
+use crate::conn::{Conn, READ_CHUNK};
+use crate::reactor::{Event, Reactor};
+use crate::resp::{Args, Parsed};
+
+/// Bytes read from one client per hook call while busy.
+const BUSY_READ_BUDGET: usize = 64 * 1024;
+
+/// Connections a busy server can accept before the slab would have to
+/// grow (which would move the running connection): reserved by [`enter`].
+const BUSY_ACCEPT_ROOM: usize = 16;
+
+/// What the loop tells the busy hook about itself.
+#[derive(Clone, Copy)]
+pub struct LoopInfo {
+    pub max_bulk: usize,
+    pub maxclients: usize,
+    pub tcp_keepalive: u64,
+    pub now_ms: u64,
+}
+
+/// What the hook needs, type-erased over the reactor.
+#[derive(Clone, Copy)]
+struct Lent {
+    reactor: *mut (),
+    conns: *mut (),
+    next_client_id: *mut u64,
+    current: usize,
+    info: LoopInfo,
+    serve: fn(Lent),
+}
+
+thread_local! {
+    static LENT: Cell<Option<Lent>> = const { Cell::new(None) };
+    static DEFERRED: RefCell<Deferred> = RefCell::new(Deferred::default());
+}
+
+/// Work the loop must do once the script has finished.
+#[derive(Default)]
+pub struct Deferred {
+    /// Some listener had connections to accept.
+    pub accept: bool,
+    /// Connections that were served or had events meanwhile: the loop
+    /// reads, flushes or closes them.
+    pub ids: Vec<usize>,
+    /// SHUTDOWN NOSAVE arrived.
+    pub shutdown: bool,
+    /// Connections accepted meanwhile (INFO's total_connections_received).
+    pub accepted: u64,
+}
+
+/// Ends the loan when the batch is over.
+pub struct Loan<'a> {
+    _borrows: PhantomData<&'a mut ()>,
+}
+
+impl Drop for Loan<'_> {
+    fn drop(&mut self) {
+        LENT.set(None);
+    }
+}
+
+/// Lends the reactor and the connections to the busy hook for one batch
+/// of connection `id`'s commands; returns that connection.
+pub fn enter<'a, R: Reactor>(
+    reactor: &'a mut R,
+    conns: &'a mut Slab<Conn<R::Stream>>,
+    next_client_id: &'a mut u64,
+    id: usize,
+    info: LoopInfo,
+) -> (&'a mut Conn<R::Stream>, Loan<'a>) {
+    // A no-op once the room exists: the slab keeps its capacity.
+    conns.reserve(BUSY_ACCEPT_ROOM);
+    let conns: *mut Slab<Conn<R::Stream>> = conns;
+    // SAFETY: `conns` comes from a live `&'a mut` and `id` is a live key
+    // (the caller indexed it just before); the returned borrow is of
+    // element `id` only, which the hook never touches.
+    let slab: &'a mut Slab<Conn<R::Stream>> = unsafe { &mut *conns };
+    let conn = &mut slab[id];
+    LENT.set(Some(Lent {
+        reactor: (reactor as *mut R).cast(),
+        conns: conns.cast(),
+        next_client_id,
+        current: id,
+        info,
+        serve: serve_lent::<R>,
+    }));
+    (
+        conn,
+        Loan {
+            _borrows: PhantomData,
+        },
+    )
+}
+
+/// Called from the Lua hook while a script is busy.
+pub fn serve_while_busy() {
+    if let Some(lent) = LENT.get() {
+        (lent.serve)(lent);
+    }
+}
+
+/// What the loop must do after a busy script; empty (and free) otherwise.
+pub fn take_deferred() -> Option<Deferred> {
+    DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        if !d.accept && !d.shutdown && d.ids.is_empty() && d.accepted == 0 {
+            return None;
+        }
+        Some(std::mem::take(&mut *d))
+    })
+}
+
+fn serve_lent<R: Reactor>(lent: Lent) {
+    // SAFETY: `lent` was made by `enter` from `&'a mut` borrows that are
+    // still live (the loan is cleared when the batch ends, and the hook
+    // only runs inside the batch, on this thread). Those borrows are not
+    // used while the script runs: the loop thread is here, inside the
+    // script. The running connection is skipped below, and the slab is
+    // neither grown nor shrunk, so the caller's `&mut` to it stays valid.
+    let reactor = unsafe { &mut *lent.reactor.cast::<R>() };
+    let conns = unsafe { &mut *lent.conns.cast::<Slab<Conn<R::Stream>>>() };
+    let next_client_id = unsafe { &mut *lent.next_client_id };
+    let mut events = Vec::new();
+    if reactor.poll(&mut events, Some(Duration::ZERO)).is_err() {
+        return;
+    }
+    DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        for ev in events {
+            match ev {
+                Event::Accept(n) => {
+                    let fresh = accept_some(reactor, conns, next_client_id, n, &lent.info, &mut d);
+                    for id in fresh {
+                        d.ids.push(id);
+                        if let Some(conn) = conns.get_mut(id) {
+                            serve_one(reactor, conn, lent.info.max_bulk, &mut d);
+                        }
+                    }
+                }
+                Event::Readable { id, .. } | Event::Writable(id) => {
+                    if !d.ids.contains(&id) {
+                        d.ids.push(id);
+                    }
+                    if id != lent.current
+                        && let Some(conn) = conns.get_mut(id)
+                    {
+                        serve_one(reactor, conn, lent.info.max_bulk, &mut d);
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Accepts what fits without growing the slab (the rest waits for the
+/// loop: `accept` is set); returns the new connection ids.
+fn accept_some<R: Reactor>(
+    reactor: &mut R,
+    conns: &mut Slab<Conn<R::Stream>>,
+    next_client_id: &mut u64,
+    n: usize,
+    info: &LoopInfo,
+    d: &mut Deferred,
+) -> Vec<usize> {
+    let mut fresh = Vec::new();
+    loop {
+        if conns.len() >= conns.capacity() || conns.len() >= info.maxclients {
+            d.accept = true;
+            return fresh;
+        }
+        let (mut sock, addr) = match reactor.accept(n) {
+            Ok(Some(pair)) => pair,
+            Ok(None) => return fresh,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => {
+                d.accept = true;
+                return fresh;
+            }
+        };
+        let entry = conns.vacant_entry();
+        let id = entry.key();
+        if reactor.register(&mut sock, id).is_err() {
+            continue;
+        }
+        crate::sys::set_keepalive(R::raw_fd(&sock), info.tcp_keepalive);
+        let state = crate::conn::ClientState::new(*next_client_id, addr, info.now_ms);
+        *next_client_id += 1;
+        entry.insert(Conn::new(sock, state));
+        d.accepted += 1;
+        fresh.push(id);
+    }
+}
+
+/// Reads what one client sent, answers its commands, writes the replies.
+fn serve_one<R: Reactor>(
+    reactor: &mut R,
+    conn: &mut Conn<R::Stream>,
+    max_bulk: usize,
+    deferred: &mut Deferred,
+) {
+    let mut read = 0;
+    while read < BUSY_READ_BUDGET && !conn.dead && !conn.peer_closed {
+        let spare = conn.rbuf.spare_mut(READ_CHUNK);
+        match reactor.recv(&mut conn.sock, spare) {
+            Ok(0) => conn.peer_closed = true,
+            Ok(n) => {
+                conn.rbuf.commit(n);
+                read += n;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+            Err(_) => conn.dead = true,
+        }
+    }
+    while !conn.state.close_after_reply {
+        let data = conn.rbuf.data_mut();
+        match conn.parser.parse(data, max_bulk) {
+            Ok(Parsed::Command { consumed }) => {
+                let args = Args::new(data, conn.parser.args());
+                let reply = answer(&args, deferred);
+                conn.wbuf.extend_from_slice(reply);
+                conn.rbuf.consume(consumed);
+            }
+            Ok(Parsed::Skip { consumed }) => conn.rbuf.consume(consumed),
+            Ok(Parsed::Incomplete { .. }) => break,
+            Err(e) => {
+                e.write_reply(&mut conn.wbuf);
+                conn.state.close_after_reply = true;
+            }
+        }
+    }
+    while conn.wpos < conn.wbuf.len() {
+        match reactor.send(&mut conn.sock, &conn.wbuf[conn.wpos..]) {
+            Ok(n) => conn.wpos += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    if conn.wpos == conn.wbuf.len() {
+        conn.wbuf.clear();
+        conn.wpos = 0;
+    }
+}
+
+/// The restricted dispatch of a busy server.
+fn answer(args: &Args, deferred: &mut Deferred) -> &'static [u8] {
+    let is = |i: usize, kw: &str| args.len() > i && args.get(i).eq_ignore_ascii_case(kw.as_bytes());
+    if is(0, "script") && is(1, "kill") && args.len() == 2 {
+        return busy::request_kill();
+    }
+    if is(0, "shutdown") && (1..args.len()).any(|i| is(i, "nosave")) {
+        busy::force_kill();
+        deferred.shutdown = true;
+        return b"";
+    }
+    busy::BUSY
+}
