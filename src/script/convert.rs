@@ -243,6 +243,53 @@ mod tests {
     }
 
     #[test]
+    fn resp3_replies_become_redis_tables() {
+        let lua = Lua::new();
+        let buf = b"%1\r\n$1\r\na\r\n:1\r\n~1\r\n$1\r\nm\r\n,2.5\r\n#t\r\n_\r\n(123\r\n";
+        let mut pos = 0;
+        let get = |pos: &mut usize| resp_to_lua(&lua, buf, pos).unwrap();
+        let LuaValue::Table(m) = get(&mut pos) else {
+            panic!("map")
+        };
+        let inner: Table = m.get("map").unwrap();
+        assert_eq!(inner.get::<i64>("a").unwrap(), 1);
+        let LuaValue::Table(s) = get(&mut pos) else {
+            panic!("set")
+        };
+        let inner: Table = s.get("set").unwrap();
+        assert!(inner.get::<bool>("m").unwrap());
+        let LuaValue::Table(d) = get(&mut pos) else {
+            panic!("double")
+        };
+        assert_eq!(d.get::<f64>("double").unwrap(), 2.5);
+        assert!(matches!(get(&mut pos), LuaValue::Boolean(true)));
+        assert!(matches!(get(&mut pos), LuaValue::Nil));
+        let LuaValue::Table(b) = get(&mut pos) else {
+            panic!("big")
+        };
+        assert_eq!(b.get::<String>("big_number").unwrap(), "123");
+        assert_eq!(pos, buf.len());
+    }
+
+    #[test]
+    fn lua_values_to_resp3() {
+        let lua = Lua::new();
+        let t = lua.create_table().unwrap();
+        let m = lua.create_table().unwrap();
+        m.set("k", "v").unwrap();
+        t.set("map", m).unwrap();
+        let mut out = Vec::new();
+        lua_to_resp(&mut Reply::new(&mut out, 3), &LuaValue::Table(t), 3);
+        assert_eq!(out, b"%1\r\n$1\r\nk\r\n$1\r\nv\r\n");
+        let mut out = Vec::new();
+        lua_to_resp(&mut Reply::new(&mut out, 3), &LuaValue::Boolean(false), 3);
+        assert_eq!(out, b"#f\r\n");
+        let mut out = Vec::new();
+        lua_to_resp(&mut Reply::new(&mut out, 3), &LuaValue::Boolean(false), 2);
+        assert_eq!(out, b"_\r\n");
+    }
+
+    #[test]
     fn casts_as_c() {
         assert_eq!(lua_number_to_i64(3.99), 3);
         assert_eq!(lua_number_to_i64(-3.99), -3);

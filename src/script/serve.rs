@@ -70,6 +70,8 @@ pub struct Deferred {
     pub shutdown: bool,
     /// Connections accepted meanwhile (INFO's total_connections_received).
     pub accepted: u64,
+    /// Every connection was looked at once.
+    swept: bool,
 }
 
 /// Ends the loan when the batch is over.
@@ -127,10 +129,13 @@ pub fn serve_while_busy() {
 pub fn take_deferred() -> Option<Deferred> {
     DEFERRED.with(|d| {
         let mut d = d.borrow_mut();
-        if !d.accept && !d.shutdown && d.ids.is_empty() && d.accepted == 0 {
+        if !d.swept && !d.accept && !d.shutdown && d.ids.is_empty() && d.accepted == 0 {
             return None;
         }
-        Some(std::mem::take(&mut *d))
+        let mut d = std::mem::take(&mut *d);
+        d.ids.sort_unstable();
+        d.ids.dedup();
+        Some(d)
     })
 }
 
@@ -150,27 +155,35 @@ fn serve_lent<R: Reactor>(lent: Lent) {
     }
     DEFERRED.with(|d| {
         let mut d = d.borrow_mut();
-        for ev in events {
-            match ev {
-                Event::Accept(n) => {
-                    let fresh = accept_some(reactor, conns, next_client_id, n, &lent.info, &mut d);
-                    for id in fresh {
-                        d.ids.push(id);
-                        if let Some(conn) = conns.get_mut(id) {
-                            serve_one(reactor, conn, lent.info.max_bulk, &mut d);
-                        }
-                    }
+        // Every listener, not only those with an event: the loop may have
+        // taken the event before the script began (edge-triggered).
+        for n in 0..reactor.local_addrs().len() {
+            for id in accept_some(reactor, conns, next_client_id, n, &lent.info, &mut d) {
+                d.ids.push(id);
+                if let Some(conn) = conns.get_mut(id) {
+                    serve_one(reactor, conn, lent.info.max_bulk, &mut d);
                 }
-                Event::Readable { id, .. } | Event::Writable(id) => {
-                    if !d.ids.contains(&id) {
-                        d.ids.push(id);
-                    }
-                    if id != lent.current
-                        && let Some(conn) = conns.get_mut(id)
-                    {
-                        serve_one(reactor, conn, lent.info.max_bulk, &mut d);
-                    }
-                }
+            }
+        }
+        // The first pass looks at every connection, for the same reason.
+        let ready: Vec<usize> = if d.swept {
+            events
+                .iter()
+                .filter_map(|ev| match *ev {
+                    Event::Readable { id, .. } | Event::Writable(id) => Some(id),
+                    Event::Accept(_) => None,
+                })
+                .collect()
+        } else {
+            d.swept = true;
+            conns.iter().map(|(id, _)| id).collect()
+        };
+        for id in ready {
+            d.ids.push(id);
+            if id != lent.current
+                && let Some(conn) = conns.get_mut(id)
+            {
+                serve_one(reactor, conn, lent.info.max_bulk, &mut d);
             }
         }
     });
