@@ -9,10 +9,11 @@
 
 pub mod busy;
 pub mod convert;
+mod current;
 mod libs;
 pub mod serve;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
@@ -86,23 +87,12 @@ const CALL_ERROR: &str = "\u{1}redis.call error";
 struct RunState {
     /// `redis.setresp`: the RESP version commands answer the script in.
     resp: Cell<u8>,
+    /// EVAL_RO / EVALSHA_RO: write commands are refused.
+    read_only: Cell<bool>,
 }
 
-pub struct Engine {
-    lua: Lua,
-    /// Compiled scripts by lowercase hex SHA1.
-    cache: HashMap<[u8; 40], Function, ahash::RandomState>,
-    /// The real globals, where KEYS and ARGV are set for each run.
-    globals: Table,
-    /// Holds `last_err`, the error table of the last failed `redis.call`.
-    hidden: Table,
-    /// The `redis` table behind its read-only proxy: `call` and `pcall`
-    /// are set for each run.
-    redis_raw: Table,
-    /// The read-only proxy scripts see as their environment.
-    env: Table,
-    xpcall: Function,
-    handler: Function,
+/// What `redis.call` works with besides `Shared`.
+struct Natives {
     /// The script's own client: its selected db and protocol.
     client: ClientState,
     /// Replies of `redis.call`, parsed into Lua values.
@@ -110,13 +100,22 @@ pub struct Engine {
     /// Arguments of `redis.call`, back to back.
     argbuf: Vec<u8>,
     argranges: Vec<(usize, usize)>,
-    state: Rc<RunState>,
 }
 
-/// What one `redis.call` may touch.
-struct Run<'c, 'a> {
-    ctx: &'c mut Ctx<'a>,
-    read_only: bool,
+pub struct Engine {
+    lua: Lua,
+    /// Compiled scripts by lowercase hex SHA1.
+    cache: HashMap<[u8; 40], Function, ahash::RandomState>,
+    /// The read-only proxy scripts see as their environment.
+    env: Table,
+    xpcall: Function,
+    handler: Function,
+    natives: Rc<RefCell<Natives>>,
+    state: Rc<RunState>,
+    /// KEYS and ARGV, refilled for each run, and their lengths.
+    keys: Table,
+    argv: Table,
+    lens: (usize, usize),
 }
 
 impl Engine {
@@ -147,6 +146,39 @@ impl Engine {
             globals.raw_get::<Function>("type")?,
         ))?;
         let redis_raw: Table = hidden.raw_get("redis")?;
+        let addr = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0));
+        let natives = Rc::new(RefCell::new(Natives {
+            client: ClientState::new(u64::MAX, addr, 0),
+            scratch: Vec::new(),
+            argbuf: Vec::new(),
+            argranges: Vec::new(),
+        }));
+        // Native functions, so that `return redis.call(...)` keeps the
+        // script's frame (a Lua wrapper would be tail-called away) and
+        // errors point at the script's line, as in Redis.
+        for raise in [true, false] {
+            let natives = natives.clone();
+            let state = state.clone();
+            let hidden = hidden.clone();
+            let f = lua.create_function(move |lua, args: MultiValue| {
+                let mut n = natives.borrow_mut();
+                let (v, failed) =
+                    current::with(|shared| call_command(lua, shared, &mut n, &state, args))
+                        .unwrap_or_else(|| {
+                            Err(mlua::Error::runtime("redis.call outside a script run"))
+                        })?;
+                if failed && raise {
+                    hidden.raw_set("last_err", v)?;
+                    return Err(mlua::Error::runtime(CALL_ERROR));
+                }
+                Ok(v)
+            })?;
+            redis_raw.raw_set(if raise { "call" } else { "pcall" }, f)?;
+        }
+        let keys = lua.create_table()?;
+        let argv = lua.create_table()?;
+        globals.raw_set("KEYS", keys.clone())?;
+        globals.raw_set("ARGV", argv.clone())?;
         lua.set_named_registry_value("ferrite.hidden", hidden.clone())?;
         let xpcall = globals.raw_get::<Function>("xpcall")?;
         let handler = lua.create_function(error_handler)?;
@@ -160,21 +192,17 @@ impl Engine {
                 Ok(VmState::Continue)
             },
         )?;
-        let addr = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0));
         Ok(Engine {
             lua,
             cache: HashMap::default(),
-            globals,
-            hidden,
-            redis_raw,
             env,
             xpcall,
             handler,
-            client: ClientState::new(u64::MAX, addr, 0),
-            scratch: Vec::new(),
-            argbuf: Vec::new(),
-            argranges: Vec::new(),
+            natives,
             state,
+            keys,
+            argv,
+            lens: (0, 0),
         })
     }
 
@@ -220,59 +248,23 @@ impl Engine {
         numkeys: usize,
         read_only: bool,
     ) {
-        let Some(func) = self.cache.get(sha).cloned() else {
+        if !self.cache.contains_key(sha) {
             return ctx.out.raw(errors::NOSCRIPT);
-        };
+        }
         if let Err(e) = self.set_arrays(args, numkeys) {
             return ctx.out.error(format!("ERR {}", error_text(&e)).as_bytes());
         }
         self.state.resp.set(2);
-        self.client.db = ctx.client.db;
-        let Engine {
-            lua,
-            hidden,
-            redis_raw,
-            xpcall,
-            handler,
-            client,
-            scratch,
-            argbuf,
-            argranges,
-            state,
-            ..
-        } = self;
-        let run = std::cell::RefCell::new(Run { ctx, read_only });
-        let _guard = busy::Running::start(run.borrow().ctx.shared.config.busy_reply_threshold);
-        let natives = std::cell::RefCell::new((client, scratch, argbuf, argranges));
-        let result = lua.scope(|scope| {
-            // Native functions, so that `return redis.call(...)` keeps the
-            // script's frame (a Lua wrapper would be tail-called away) and
-            // errors point at the script's line, as in Redis.
-            for raise in [true, false] {
-                let natives = &natives;
-                let run = &run;
-                let state = &state;
-                let hidden = &*hidden;
-                let f = scope.create_function(move |lua, args: MultiValue| {
-                    let mut r = run.borrow_mut();
-                    let mut n = natives.borrow_mut();
-                    let (client, scratch, argbuf, argranges) = &mut *n;
-                    let resp = state.resp.get();
-                    let (v, failed) =
-                        call_command(lua, &mut r, client, scratch, argbuf, argranges, resp, args)?;
-                    if failed && raise {
-                        hidden.raw_set("last_err", v)?;
-                        return Err(mlua::Error::runtime(CALL_ERROR));
-                    }
-                    Ok(v)
-                })?;
-                redis_raw.raw_set(if raise { "call" } else { "pcall" }, f)?;
-            }
-            xpcall.call::<MultiValue>((func, handler.clone()))
-        });
+        self.state.read_only.set(read_only);
+        self.natives.borrow_mut().client.db = ctx.client.db;
+        let _guard = busy::Running::start(ctx.shared.config.busy_reply_threshold);
+        let Some(func) = self.cache.get(sha) else {
+            return;
+        };
+        let (xpcall, handler) = (&self.xpcall, &self.handler);
+        let result = current::lend(ctx.shared, || xpcall.call::<MultiValue>((func, handler)));
         let resp = self.state.resp.get();
-        let run = run.into_inner();
-        let out = &mut run.ctx.out;
+        let out = &mut ctx.out;
         match result {
             Ok(mut values) => {
                 let ok = matches!(values.pop_front(), Some(LuaValue::Boolean(true)));
@@ -287,32 +279,44 @@ impl Engine {
         }
     }
 
-    fn set_arrays(&self, args: Args, numkeys: usize) -> mlua::Result<()> {
+    /// Refills KEYS and ARGV (the same two tables every run) from the
+    /// request's arguments.
+    fn set_arrays(&mut self, args: Args, numkeys: usize) -> mlua::Result<()> {
         let split = 3 + numkeys;
-        for (name, range) in [("KEYS", 3..split), ("ARGV", split..args.len())] {
-            let t = self.lua.create_table_with_capacity(range.len(), 0)?;
+        let (old_keys, old_argv) = self.lens;
+        for (t, range, old) in [
+            (&self.keys, 3..split, old_keys),
+            (&self.argv, split..args.len(), old_argv),
+        ] {
+            let n = range.len();
             for (i, j) in range.enumerate() {
                 t.raw_set(i + 1, self.lua.create_string(args.get(j))?)?;
             }
-            self.globals.raw_set(name, t)?;
+            // What the last run left (a script may have grown the table).
+            for i in n + 1..=old.max(t.raw_len()) {
+                t.raw_set(i, LuaValue::Nil)?;
+            }
         }
+        self.lens = (numkeys, args.len() - split);
         Ok(())
     }
 }
 
 /// `redis.call` / `redis.pcall`'s native part: returns the reply as a Lua
 /// value and whether it is an error (the Lua wrapper raises it for call).
-#[allow(clippy::too_many_arguments)]
 fn call_command(
     lua: &Lua,
-    run: &mut Run,
-    client: &mut ClientState,
-    scratch: &mut Vec<u8>,
-    argbuf: &mut Vec<u8>,
-    argranges: &mut Vec<(usize, usize)>,
-    resp: u8,
+    shared: &mut crate::server::Shared,
+    natives: &mut Natives,
+    state: &RunState,
     args: MultiValue,
 ) -> mlua::Result<(LuaValue, bool)> {
+    let Natives {
+        client,
+        scratch,
+        argbuf,
+        argranges,
+    } = natives;
     let fail = |msg: &str| Ok((error_table(lua, msg.as_bytes())?, true));
     if args.is_empty() {
         return fail("Please specify at least one argument for this redis lib call");
@@ -343,16 +347,17 @@ fn call_command(
         return fail("This Redis command is not allowed from script");
     }
     let write = cmd.flags & flags::WRITE != 0;
-    if write && run.read_only {
+    if write && state.read_only.get() {
         return fail("Write commands are not allowed from read-only scripts.");
     }
+    let resp = state.resp.get();
     scratch.clear();
     client.proto = resp;
     {
         let mut c = Ctx {
             out: Reply::new(scratch, resp),
             client,
-            shared: run.ctx.shared,
+            shared,
         };
         table().call(&mut c, cmd, args);
     }
