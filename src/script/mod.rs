@@ -343,7 +343,7 @@ fn call_command(
     if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
         return fail("Wrong number of args calling Redis command from script");
     }
-    if cmd.flags & flags::NOSCRIPT != 0 {
+    if cmd.flags & flags::NOSCRIPT != 0 || REDIS_NOSCRIPT.binary_search(&cmd.name).is_ok() {
         return fail("This Redis command is not allowed from script");
     }
     let write = cmd.flags & flags::WRITE != 0;
@@ -372,6 +372,53 @@ fn call_command(
     let mut pos = 0;
     Ok((convert::resp_to_lua(lua, scratch, &mut pos)?, false))
 }
+
+/// Every command Redis 7.0.15 flags `noscript` (`COMMAND` lists them),
+/// sorted: refused from scripts even where a table row lacks the flag
+/// (blocking list commands, QUIT, pub/sub...).
+const REDIS_NOSCRIPT: &[&str] = &[
+    "auth",
+    "bgrewriteaof",
+    "bgsave",
+    "blmove",
+    "blpop",
+    "brpop",
+    "brpoplpush",
+    "bzpopmax",
+    "bzpopmin",
+    "debug",
+    "discard",
+    "eval",
+    "eval_ro",
+    "evalsha",
+    "evalsha_ro",
+    "exec",
+    "failover",
+    "fcall",
+    "fcall_ro",
+    "hello",
+    "monitor",
+    "multi",
+    "psubscribe",
+    "psync",
+    "punsubscribe",
+    "quit",
+    "replconf",
+    "replicaof",
+    "reset",
+    "role",
+    "save",
+    "shutdown",
+    "slaveof",
+    "ssubscribe",
+    "subscribe",
+    "sunsubscribe",
+    "sync",
+    "unsubscribe",
+    "unwatch",
+    "wait",
+    "watch",
+];
 
 /// Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, text without
 /// a leading `-` gets `ERR`; the result is `{err="CODE msg"}`.
@@ -495,4 +542,31 @@ pub fn sha_key(sha: &[u8]) -> Option<[u8; 40]> {
     let mut k: [u8; 40] = sha.try_into().ok()?;
     k.make_ascii_lowercase();
     Some(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noscript_list_is_sorted() {
+        assert!(REDIS_NOSCRIPT.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn error_codes_as_redis() {
+        assert_eq!(error_code_text(b"-ERR value bad\r\n"), b"ERR value bad");
+        assert_eq!(error_code_text(b"-xx"), b"ERR xx");
+        assert_eq!(error_code_text(b"-"), b"ERR ");
+        assert_eq!(error_code_text(b"plain text"), b"ERR plain text");
+        assert_eq!(
+            error_code_text(b"-WRONGTYPE Operation"),
+            b"WRONGTYPE Operation"
+        );
+    }
+
+    #[test]
+    fn sha1_of_empty() {
+        assert_eq!(&sha1_hex(b""), b"da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    }
 }
