@@ -14,6 +14,16 @@ pub fn allocated() -> usize {
     ALLOCATED.load(Ordering::Relaxed)
 }
 
+/// Counts memory mapped outside the allocator (large dict tables), which
+/// Redis's `used_memory` would include.
+pub fn add_mapped(bytes: usize) {
+    ALLOCATED.fetch_add(bytes, Ordering::Relaxed);
+}
+
+pub fn sub_mapped(bytes: usize) {
+    ALLOCATED.fetch_sub(bytes, Ordering::Relaxed);
+}
+
 // SAFETY: every method forwards to `System` with the caller's arguments
 // unchanged and only adds relaxed counter updates, so System's guarantees
 // carry over.

@@ -29,6 +29,10 @@ pub struct Config {
     /// Who may run DEBUG: Redis's `no` (default), `yes` or `local`
     /// (loopback clients only).
     pub enable_debug_command: DebugAccess,
+    /// ferrite's own: measure each loop iteration's on-CPU time too
+    /// (INFO `eventloop_cpu_max_usec`). Off by default: it costs two
+    /// system calls per iteration.
+    pub eventloop_cpu_tracking: bool,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
     /// Milliseconds a script may run before other clients get `-BUSY`
@@ -50,6 +54,7 @@ impl Default for Config {
             client_query_buffer_limit: 1024 * 1024 * 1024,
             save: String::new(),
             appendonly: false,
+            eventloop_cpu_tracking: false,
             enable_debug_command: DebugAccess::No,
             output_limits: [
                 OutputLimit {
@@ -302,6 +307,15 @@ const DIRECTIVES: &[Directive] = &[
                 return Err("ferrite does not persist: appendonly must stay 'no'".into());
             }
             c.appendonly = false;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "eventloop-cpu-tracking",
+        get: |c| yes_no(c.eventloop_cpu_tracking),
+        set: |c, a| {
+            c.eventloop_cpu_tracking = boolean(one(a)?)?;
             Ok(())
         },
         mutable: true,

@@ -67,6 +67,8 @@ pub struct Stats {
     /// Longest loop iteration (event handling through before-sleep), in
     /// µs: the longest any ready client could have waited on the server.
     pub eventloop_max_us: u64,
+    /// Longest iteration in CPU time (with `eventloop-cpu-tracking`).
+    pub eventloop_cpu_max_us: u64,
     pub eventloop_cycles: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
@@ -272,6 +274,11 @@ impl<R: Reactor> Server<R> {
             self.reactor.poll(&mut events, timeout)?;
             self.shared.refresh_clock();
             let busy_since = Instant::now();
+            let cpu_since = self
+                .shared
+                .config
+                .eventloop_cpu_tracking
+                .then(sys::thread_cpu_us);
             if sys::stop_requested() {
                 self.shared.shutdown = true;
             }
@@ -292,6 +299,10 @@ impl<R: Reactor> Server<R> {
             stats.eventloop_max_us = stats
                 .eventloop_max_us
                 .max(busy_since.elapsed().as_micros() as u64);
+            if let Some(c) = cpu_since {
+                stats.eventloop_cpu_max_us =
+                    stats.eventloop_cpu_max_us.max(sys::thread_cpu_us() - c);
+            }
             if self.shared.shutdown {
                 return Ok(());
             }

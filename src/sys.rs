@@ -124,3 +124,15 @@ fn unsafe_zeroed_rusage() -> libc::rusage {
     // SAFETY: rusage is plain integers and timevals; all-zero is valid.
     unsafe { std::mem::zeroed() }
 }
+
+/// Microseconds of CPU this thread has run: unlike wall time, it leaves
+/// out the time another process held the CPU.
+pub fn thread_cpu_us() -> u64 {
+    // SAFETY: clock_gettime writes only into the timespec we pass.
+    let ts = unsafe {
+        let mut ts: libc::timespec = std::mem::zeroed();
+        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts);
+        ts
+    };
+    ts.tv_sec as u64 * 1_000_000 + ts.tv_nsec as u64 / 1_000
+}

@@ -135,7 +135,7 @@ fn growing_the_table_never_holds_a_request() {
     } else {
         2_000_000
     };
-    let srv = Server::start();
+    let srv = Server::start_with(&["--eventloop-cpu-tracking", "yes"]);
     let port = srv.port;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop2 = stop.clone();
@@ -193,20 +193,30 @@ fn growing_the_table_never_holds_a_request() {
     // What the probe sees includes this test's own threads competing for
     // the same two cores; the server's own account of its longest loop
     // iteration is the figure that a stall would show in.
-    let loop_max: u64 = info_field(&info(&mut loader, "stats"), "eventloop_duration_max_usec")
-        .unwrap()
-        .parse()
-        .unwrap();
-    println!("longest loop iteration: {loop_max} µs");
-    // Rehashing 2M keys in one go takes well over 50 ms here; a couple of
-    // ms is the target, the bound leaves room for a noisy shared machine.
-    assert!(
-        loop_max < 25_000,
-        "one loop iteration took {loop_max} µs while the table grew"
+    let stats = info(&mut loader, "stats");
+    let field = |name| -> u64 { info_field(&stats, name).unwrap().parse().unwrap() };
+    let (loop_max, loop_cpu_max) = (
+        field("eventloop_duration_max_usec"),
+        field("eventloop_cpu_max_usec"),
     );
+    println!("longest loop iteration: {loop_max} µs, {loop_cpu_max} µs on the CPU");
+    // On the CPU, an iteration is ferrite's own work, whatever else runs on
+    // the machine: slices of 500 µs plus 500 µs of housekeeping keep it
+    // near 1.5 ms (PERF.md). The host of these virtual machines now and
+    // then stalls a thread for up to ~20 ms of "CPU" time even in a pure
+    // compute loop (PERF.md), hence the margin; a one-go rehash of 2M keys
+    // is far above it.
     assert!(
-        max < Duration::from_millis(50),
-        "a request waited {max:?} while the table grew"
+        loop_cpu_max < 10_000,
+        "one loop iteration ran {loop_cpu_max} µs on the CPU while the table grew"
+    );
+    // Wall-clock figures (the probe's, the loop's) also count the time
+    // other processes held the CPU, up to hundreds of ms on a busy shared
+    // machine, so they are printed, not asserted; the probe must have been
+    // answered throughout.
+    assert!(
+        samples.len() > 10,
+        "the probe was starved while the table grew"
     );
 }
 

@@ -479,6 +479,7 @@ fn info_section(ctx: &Ctx, name: &str, t: &mut String) {
             line!("lazyfree_pending_objects:{}", sh.lazyfree.pending());
             line!("eventloop_cycles:{}", st.eventloop_cycles);
             line!("eventloop_duration_max_usec:{}", st.eventloop_max_us);
+            line!("eventloop_cpu_max_usec:{}", st.eventloop_cpu_max_us);
         }
         "replication" => {
             line!("# Replication");

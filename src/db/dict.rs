@@ -2,7 +2,7 @@
 //!
 //! Growing a plain `HashMap` copies every entry in one go, which at ten
 //! million keys stalls the loop for hundreds of milliseconds. Here a resize
-//! allocates the new bucket array (lazily zeroed by the allocator) and then
+//! allocates the new bucket array (mapped lazily, see `buckets.rs`) and then
 //! moves one old bucket per operation, plus a time-boxed batch from the
 //! server's cron, so no single request pays for the whole table. While both
 //! tables are live, lookups check the old one and then the new one.
@@ -11,6 +11,8 @@
 //! which keeps rehashing to pointer relinking, and lets SCAN use Redis's
 //! reverse-binary cursor, which returns every element present for the
 //! whole scan at least once, even across resizes.
+
+use super::buckets::Buckets;
 
 type Link<V> = Option<Box<Node<V>>>;
 
@@ -32,21 +34,21 @@ pub const WARM_MAX: usize = 16;
 const MIN_SIZE: usize = 4;
 
 struct Table<V> {
-    buckets: Vec<Link<V>>,
+    buckets: Buckets<Node<V>>,
     used: usize,
 }
 
 impl<V> Table<V> {
     fn empty() -> Self {
         Table {
-            buckets: Vec::new(),
+            buckets: Buckets::new(),
             used: 0,
         }
     }
 
     fn with_size(size: usize) -> Self {
         Table {
-            buckets: zeroed_buckets(size),
+            buckets: Buckets::zeroed(size),
             used: 0,
         }
     }
@@ -56,31 +58,12 @@ impl<V> Table<V> {
     }
 }
 
-/// A bucket array of `size` empty links, allocated zeroed: a large
-/// zeroed allocation is mapped lazily by the kernel, so creating the next
-/// table of a ten-million-key dict costs no pass over 128 MB (writing
-/// `None` into each slot would, and would hold the loop for tens of ms).
-#[allow(unsafe_code)]
-fn zeroed_buckets<V>(size: usize) -> Vec<Link<V>> {
-    let zeroed = std::mem::ManuallyDrop::new(vec![0usize; size]);
-    let (ptr, len, cap) = (
-        zeroed.as_ptr() as *mut Link<V>,
-        zeroed.len(),
-        zeroed.capacity(),
-    );
-    // SAFETY: `Option<Box<T>>` is guaranteed to have the size and alignment
-    // of a pointer (= usize) with `None` represented as all-zero bytes
-    // (std::option, "Representation"), so the zeroed usize buffer is a
-    // valid buffer of `len` `None`s with the same layout, and ownership
-    // moves to the new Vec (the old one is never dropped).
-    unsafe { Vec::from_raw_parts(ptr, len, cap) }
-}
-
 impl<V> Drop for Table<V> {
     fn drop(&mut self) {
         // A table emptied by a finished rehash holds no nodes: skip the
         // pass over its buckets, which at millions of buckets is a stall.
         if self.used == 0 {
+            self.buckets.mark_empty();
             return;
         }
         // Unlink chains iteratively: the default drop of a long chain recurses.
@@ -90,6 +73,7 @@ impl<V> Drop for Table<V> {
                 cur = node.next.take();
             }
         }
+        self.buckets.mark_empty();
     }
 }
 
@@ -110,7 +94,7 @@ pub struct Dict<V> {
     /// The bucket array a finished rehash emptied (all `None`), given back
     /// to the system a slice at a time by
     /// [`release_retired`](Self::release_retired).
-    retired: Vec<Link<V>>,
+    retired: Buckets<Node<V>>,
 }
 
 impl<V> Default for Dict<V> {
@@ -128,7 +112,7 @@ impl<V> Dict<V> {
             rehash_idx: None,
             hasher,
             rng,
-            retired: Vec::new(),
+            retired: Buckets::new(),
         }
     }
 
@@ -329,20 +313,18 @@ impl<V> Dict<V> {
         }
     }
 
-    /// Gives back up to `buckets` slots of the retired array by shrinking
-    /// its allocation (glibc shrinks a large block in place with mremap,
-    /// unmapping only the tail). Returns true while some remain.
+    /// Gives back up to `buckets` slots of the retired array, from its
+    /// tail. Returns true while some remain.
     pub fn release_retired(&mut self, buckets: usize) -> bool {
-        if self.retired.capacity() == 0 {
+        if self.retired.is_empty() {
             return false;
         }
         let keep = self.retired.len().saturating_sub(buckets);
         if keep == 0 {
-            self.retired = Vec::new();
+            self.retired = Buckets::new();
             return false;
         }
-        self.retired.truncate(keep);
-        self.retired.shrink_to_fit();
+        self.retired.release_tail(keep);
         true
     }
 
@@ -411,6 +393,7 @@ impl<V> Dict<V> {
             // Freeing tens of MB of touched pages in one go holds the loop
             // for milliseconds: the array is released in slices instead.
             self.retired = std::mem::take(&mut emptied.buckets);
+            self.retired.mark_empty();
             self.rehash_idx = None;
             false
         } else {
@@ -468,7 +451,7 @@ impl<V> Dict<V> {
     /// Calls `f` for every entry (KEYS, FLUSH accounting, tests).
     pub fn for_each(&self, mut f: impl FnMut(&Key, &V)) {
         for t in self.live_tables() {
-            for b in &t.buckets {
+            for b in t.buckets.iter() {
                 let mut cur = b.as_deref();
                 while let Some(n) = cur {
                     f(&n.key, &n.val);

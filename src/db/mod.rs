@@ -5,6 +5,7 @@
 //! count and sum of deadlines (INFO's `expires` and `avg_ttl`) exact and
 //! pushes heap items, so handlers never touch expiry bookkeeping.
 
+pub mod buckets;
 pub mod dict;
 pub mod expire;
 pub mod key;
