@@ -543,3 +543,58 @@ fn redis_rs_script_invocation() {
     let exists: bool = redis::cmd("EXISTS").arg("lock").query(&mut con).unwrap();
     assert!(!exists);
 }
+
+#[test]
+fn the_sandbox_holds_across_scripts() {
+    let (_s, mut c) = conn();
+    let cases: &[(&str, &str)] = &[
+        (
+            "rawset(_G, 'x', 1)",
+            "ERR Attempt to modify a readonly table",
+        ),
+        (
+            "rawset(redis, 'call', 1)",
+            "ERR Attempt to modify a readonly table",
+        ),
+        (
+            "setmetatable(_G, nil)",
+            "ERR Attempt to modify a readonly table",
+        ),
+        (
+            "table.insert = nil",
+            "ERR user_script:1: Attempt to modify a readonly table",
+        ),
+        (
+            "_G.x = 1",
+            "ERR user_script:1: Attempt to modify a readonly table",
+        ),
+    ];
+    for (body, msg) in cases {
+        let want = script_err(&mut c, body, msg, 1);
+        assert_eq!(eval(&mut c, body), want, "{body}");
+    }
+    // Code made by loadstring runs in the same read-only environment.
+    let body = "loadstring('redis = nil')()";
+    let want = format!(
+        "-ERR [string \"redis = nil\"]:1: Attempt to modify a readonly table script: {}, on redis = nil:1.\r\n",
+        sha(&mut c, body)
+    );
+    assert_eq!(eval(&mut c, body), want.into_bytes());
+    // Nothing above changed what the next script sees.
+    assert_eq!(
+        eval(&mut c, "return {type(redis), type(table.insert), type(x)}"),
+        b"-ERR user_script:1: Script attempted to access nonexistent global variable 'x' script: "
+            .iter()
+            .chain(sha(&mut c, "return {type(redis), type(table.insert), type(x)}").as_bytes())
+            .chain(b", on @user_script:1.\r\n")
+            .copied()
+            .collect::<Vec<u8>>()
+    );
+    assert_eq!(
+        eval(
+            &mut c,
+            "return {type(redis.call), type(table.insert), (\"ab\"):upper()}"
+        ),
+        b"*3\r\n$8\r\nfunction\r\n$8\r\nfunction\r\n$2\r\nAB\r\n"
+    );
+}

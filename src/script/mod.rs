@@ -19,7 +19,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
 use mlua::{
-    Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value as LuaValue, VmState,
+    Function, HookTriggers, Lua, LuaOptions, LuaString, MultiValue, StdLib, Table,
+    Value as LuaValue, VmState,
 };
 
 use crate::cmd::{Ctx, flags, table};
@@ -35,6 +36,7 @@ const HOOK_EVERY: u32 = 100_000;
 /// sandbox. `hidden.rc` is the per-run native call function.
 const BOOTSTRAP: &str = r#"
 local hidden, G, error, tostring, pcall, type = ...
+local setmetatable, rawset, concat = setmetatable, rawset, table.concat
 redis.LOG_DEBUG = 0
 redis.LOG_VERBOSE = 1
 redis.LOG_NOTICE = 2
@@ -63,19 +65,48 @@ local function fix(ok, ...)
   return false, e
 end
 G.pcall = function(f, ...) return fix(pcall(f, ...)) end
-local function readonly() error("Attempt to modify a readonly table", 2) end
+-- Read-only tables, as Redis 7.0's: the globals, the libraries, `redis`.
+-- Scripts see proxies; `rawset` and `setmetatable` refuse them, and code
+-- made by loadstring / load gets the same environment as scripts.
+local READONLY = "Attempt to modify a readonly table"
+local function readonly() error(READONLY, 2) end
 local function missing(t, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
+local protected = {}
 local function protect(t)
-  return setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
+  local p = setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
+  protected[t] = true
+  protected[p] = true
+  return p
 end
 hidden.redis = redis
-redis = protect(redis)
-bit = protect(bit)
-cjson = protect(cjson)
+for _, name in ipairs({"redis", "bit", "cjson", "string", "table", "math", "coroutine"}) do
+  G[name] = protect(G[name])
+end
+local env = protect(G)
+G._G = env
+G.rawset = function(t, k, v)
+  if protected[t] then error(READONLY, 0) end
+  return rawset(t, k, v)
+end
+G.setmetatable = function(t, mt)
+  if protected[t] then error(READONLY, 0) end
+  return setmetatable(t, mt)
+end
+local loadstring = hidden.loadstring
+G.loadstring = loadstring
+G.load = function(reader, name)
+  local parts = {}
+  while true do
+    local piece = reader()
+    if piece == nil or piece == "" then break end
+    parts[#parts + 1] = piece
+  end
+  return loadstring(concat(parts), name or "=(load)")
+end
 setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
-return protect(G)
+return env
 "#;
 
 /// The error a failing `redis.call` raises; the handler and `pcall`
@@ -137,6 +168,32 @@ impl Engine {
             "is_call_error",
             lua.create_function(|_, v: LuaValue| Ok(is_call_error(&v)))?,
         )?;
+        // loadstring: code it makes runs in the scripts' environment (the
+        // read-only proxy), as Redis's.
+        hidden.raw_set(
+            "loadstring",
+            lua.create_function(|lua, (code, name): (LuaString, Option<LuaString>)| {
+                let hidden: Table = lua.named_registry_value("ferrite.hidden")?;
+                let env: Table = hidden.raw_get("env")?;
+                let name = match name {
+                    Some(n) => n.to_string_lossy(),
+                    None => code.to_string_lossy(),
+                };
+                match lua
+                    .load(&*code.as_bytes())
+                    .set_name(name)
+                    .set_environment(env)
+                    .into_function()
+                {
+                    Ok(f) => Ok((LuaValue::Function(f), LuaValue::Nil)),
+                    Err(e) => Ok((
+                        LuaValue::Nil,
+                        LuaValue::String(lua.create_string(error_text(&e))?),
+                    )),
+                }
+            })?,
+        )?;
+        lua.set_named_registry_value("ferrite.hidden", hidden.clone())?;
         let env: Table = lua.load(BOOTSTRAP).set_name("=bootstrap").call((
             hidden.clone(),
             globals.clone(),
@@ -179,7 +236,7 @@ impl Engine {
         let argv = lua.create_table()?;
         globals.raw_set("KEYS", keys.clone())?;
         globals.raw_set("ARGV", argv.clone())?;
-        lua.set_named_registry_value("ferrite.hidden", hidden.clone())?;
+        hidden.raw_set("env", env.clone())?;
         let xpcall = globals.raw_get::<Function>("xpcall")?;
         let handler = lua.create_function(error_handler)?;
         lua.set_hook(
@@ -472,19 +529,29 @@ fn error_handler(lua: &Lua, err: LuaValue) -> mlua::Result<Table> {
             t
         }
     };
+    // The frame that raised, as Redis's handler (`debug.getinfo(2)`, or 3
+    // past a C function): the innermost Lua frame that is not ours.
     for level in 0..64 {
-        let Some((source, line)) = lua.inspect_stack(level, |d| {
-            (d.source().source.map(|s| s.into_owned()), d.current_line())
+        let Some((source, what, line)) = lua.inspect_stack(level, |d| {
+            let s = d.source();
+            (s.source.map(|s| s.into_owned()), s.what, d.current_line())
         }) else {
             break;
         };
-        if source.as_deref() == Some("@user_script") {
-            t.raw_set("source", "@user_script")?;
-            if let Some(line) = line {
-                t.raw_set("line", line)?;
-            }
-            break;
+        if what == "C"
+            || source
+                .as_deref()
+                .is_none_or(|s| s.starts_with("=bootstrap"))
+        {
+            continue;
         }
+        if let Some(source) = source {
+            t.raw_set("source", source)?;
+        }
+        if let Some(line) = line {
+            t.raw_set("line", line)?;
+        }
+        break;
     }
     Ok(t)
 }
