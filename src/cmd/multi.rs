@@ -184,6 +184,21 @@ enum Before {
     Other,
 }
 
+/// Commands whose `:0` (LINSERT: `:-1`) reply means nothing changed.
+const NOOP_ON_ZERO: &[&str] = &[
+    "hdel",
+    "hsetnx",
+    "linsert",
+    "lrem",
+    "sadd",
+    "smove",
+    "srem",
+    "zrem",
+    "zremrangebylex",
+    "zremrangebyrank",
+    "zremrangebyscore",
+];
+
 /// Strings longer than this are not copied for the comparison: a write
 /// command that succeeds on them counts as a change.
 const SNAPSHOT_MAX: usize = 4096;
@@ -215,14 +230,18 @@ pub fn call_watched(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
     }
     let start = ctx.out.buffer().len();
     (cmd.handler)(ctx, args);
-    if before.is_empty() || ctx.out.buffer().get(start) == Some(&b'-') {
+    let reply = &ctx.out.buffer()[start..];
+    if before.is_empty() || reply.first() == Some(&b'-') {
         return;
     }
+    // Counted no-ops: these commands change nothing when they answer 0
+    // (or -1), and Redis does not touch the key then.
+    let noop = (reply == b":0\r\n" || reply == b":-1\r\n") && NOOP_ON_ZERO.contains(&cmd.name);
     let db = &mut ctx.shared.dbs[dbi];
     for (i, b) in before {
         let key = args.get(i);
         let changed = match (b, db.peek(key, now)) {
-            (Before::Other, Some(_)) => true,
+            (Before::Other, Some(_)) => !noop,
             (Before::Str(v, when), Some(s)) => {
                 let mut t1 = itoa::Buffer::new();
                 let mut t2 = itoa::Buffer::new();
