@@ -487,6 +487,9 @@ fn script_kill_stops_a_busy_read_only_script() {
     let body = "local i = 0 while true do i = i + 1 end";
     let (mut a, mut b) = start_busy_script(&s, body);
     assert_eq!(cmd(&mut b, &["GET", "x"]), BUSY);
+    // QUIT is allowed while busy, as in Redis.
+    let mut q = s.raw();
+    assert_eq!(cmd(&mut q, &["QUIT"]), b"+OK\r\n");
     assert_eq!(cmd(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
     let got = read_reply_bytes(&mut a);
     let mut c = s.raw();

@@ -254,8 +254,9 @@ fn serve_one<R: Reactor>(
         match conn.parser.parse(data, max_bulk) {
             Ok(Parsed::Command { consumed }) => {
                 let args = Args::new(data, conn.parser.args());
-                let reply = answer(&args, deferred);
+                let (reply, close) = answer(&args, deferred);
                 conn.wbuf.extend_from_slice(reply);
+                conn.state.close_after_reply |= close;
                 conn.rbuf.consume(consumed);
             }
             Ok(Parsed::Skip { consumed }) => conn.rbuf.consume(consumed),
@@ -279,16 +280,20 @@ fn serve_one<R: Reactor>(
     }
 }
 
-/// The restricted dispatch of a busy server.
-fn answer(args: &Args, deferred: &mut Deferred) -> &'static [u8] {
+/// The restricted dispatch of a busy server: the reply, and whether the
+/// connection closes after it.
+fn answer(args: &Args, deferred: &mut Deferred) -> (&'static [u8], bool) {
     let is = |i: usize, kw: &str| args.len() > i && args.get(i).eq_ignore_ascii_case(kw.as_bytes());
     if is(0, "script") && is(1, "kill") && args.len() == 2 {
-        return busy::request_kill();
+        return (busy::request_kill(), false);
     }
     if is(0, "shutdown") && (1..args.len()).any(|i| is(i, "nosave")) {
         busy::force_kill();
         deferred.shutdown = true;
-        return b"";
+        return (b"", true);
     }
-    busy::BUSY
+    if is(0, "quit") {
+        return (crate::resp::reply::OK, true);
+    }
+    (busy::BUSY, false)
 }
