@@ -1,11 +1,11 @@
 //! The native parts of the script API: `redis.sha1hex`, `error_reply`,
 //! `status_reply`, `log`, `setresp`, and the `bit` and `cjson` libraries
 //! Redis bundles (`bit` as LuaBitOp's 32-bit operations; `cjson` on
-//! serde_json). `cmsgpack` and `struct` are not provided.
+//! serde_json, `cmsgpack` as lua-cmsgpack). `struct` is not provided.
 
 use std::rc::Rc;
 
-use mlua::{LightUserData, Lua, MultiValue, Table, Value as LuaValue, Variadic};
+use mlua::{LightUserData, Lua, LuaString, MultiValue, Table, Value as LuaValue, Variadic};
 
 use super::RunState;
 
@@ -374,6 +374,300 @@ fn decode(lua: &Lua, v: &serde_json::Value) -> mlua::Result<LuaValue> {
             LuaValue::Table(t)
         }
     })
+}
+
+/// lua-cmsgpack's nesting limit: deeper tables are packed as nil.
+const MSGPACK_MAX_NESTING: usize = 16;
+
+/// `cmsgpack`: pack, unpack, unpack_one, unpack_limit with lua-cmsgpack's
+/// encodings (smallest integer form, float32 when exact, Lua strings as
+/// `str`, tables with keys 1..n as arrays, others as maps).
+pub(super) fn cmsgpack(lua: &Lua) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    t.raw_set(
+        "pack",
+        lua.create_function(|lua, args: MultiValue| {
+            if args.is_empty() {
+                return Err(mlua::Error::runtime(
+                    "bad argument #0 to 'pack' (MessagePack pack needs input.)",
+                ));
+            }
+            let mut out = Vec::new();
+            for v in args.iter() {
+                mp_encode(v, &mut out, 0)?;
+            }
+            lua.create_string(out)
+        })?,
+    )?;
+    t.raw_set(
+        "unpack",
+        lua.create_function(|lua, data: LuaString| {
+            let (_, vals) = mp_unpack(lua, &data.as_bytes(), 0, 0)?;
+            Ok(vals)
+        })?,
+    )?;
+    t.raw_set(
+        "unpack_one",
+        lua.create_function(|lua, (data, offset): (LuaString, Option<i64>)| {
+            unpack_limited(lua, &data.as_bytes(), 1, offset.unwrap_or(0))
+        })?,
+    )?;
+    t.raw_set(
+        "unpack_limit",
+        lua.create_function(
+            |lua, (data, limit, offset): (LuaString, i64, Option<i64>)| {
+                unpack_limited(
+                    lua,
+                    &data.as_bytes(),
+                    limit.max(0) as usize,
+                    offset.unwrap_or(0),
+                )
+            },
+        )?,
+    )?;
+    Ok(t)
+}
+
+fn unpack_limited(lua: &Lua, data: &[u8], limit: usize, offset: i64) -> mlua::Result<MultiValue> {
+    if offset < 0 || offset as usize > data.len() {
+        return Err(mlua::Error::runtime(
+            "Start offset greater than input length",
+        ));
+    }
+    let (next, mut vals) = mp_unpack(lua, data, limit, offset as usize)?;
+    let next = if next >= data.len() { -1 } else { next as i64 };
+    vals.push_front(LuaValue::Integer(next));
+    Ok(vals)
+}
+
+fn mp_len(out: &mut Vec<u8>, n: usize, fix: u8, fix_max: usize, b8: Option<u8>, b16: u8, b32: u8) {
+    if n <= fix_max {
+        out.push(fix | n as u8);
+    } else if let Some(b8) = b8.filter(|_| n <= 0xff) {
+        out.push(b8);
+        out.push(n as u8);
+    } else if n <= 0xffff {
+        out.push(b16);
+        out.extend_from_slice(&(n as u16).to_be_bytes());
+    } else {
+        out.push(b32);
+        out.extend_from_slice(&(n as u32).to_be_bytes());
+    }
+}
+
+fn mp_int(out: &mut Vec<u8>, n: i64) {
+    if n >= 0 {
+        let u = n as u64;
+        if u <= 127 {
+            out.push(u as u8);
+        } else if u <= 0xff {
+            out.extend_from_slice(&[0xcc, u as u8]);
+        } else if u <= 0xffff {
+            out.push(0xcd);
+            out.extend_from_slice(&(u as u16).to_be_bytes());
+        } else if u <= 0xffff_ffff {
+            out.push(0xce);
+            out.extend_from_slice(&(u as u32).to_be_bytes());
+        } else {
+            out.push(0xcf);
+            out.extend_from_slice(&u.to_be_bytes());
+        }
+    } else if n >= -32 {
+        out.push(n as i8 as u8);
+    } else if n >= -128 {
+        out.extend_from_slice(&[0xd0, n as i8 as u8]);
+    } else if n >= -32768 {
+        out.push(0xd1);
+        out.extend_from_slice(&(n as i16).to_be_bytes());
+    } else if n >= -2_147_483_648 {
+        out.push(0xd2);
+        out.extend_from_slice(&(n as i32).to_be_bytes());
+    } else {
+        out.push(0xd3);
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+}
+
+fn mp_number(out: &mut Vec<u8>, d: f64) {
+    // 2^63: what an i64 cannot hold.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if d.is_finite() && d.fract() == 0.0 && (-LIMIT..LIMIT).contains(&d) {
+        return mp_int(out, d as i64);
+    }
+    let f = d as f32;
+    if f as f64 == d || d.is_nan() && f.is_nan() {
+        out.push(0xca);
+        out.extend_from_slice(&f.to_be_bytes());
+    } else {
+        out.push(0xcb);
+        out.extend_from_slice(&d.to_be_bytes());
+    }
+}
+
+fn mp_encode(v: &LuaValue, out: &mut Vec<u8>, depth: usize) -> mlua::Result<()> {
+    match v {
+        LuaValue::Boolean(b) => out.push(if *b { 0xc3 } else { 0xc2 }),
+        LuaValue::Integer(i) => mp_int(out, *i),
+        LuaValue::Number(n) => mp_number(out, *n),
+        LuaValue::String(s) => {
+            let b = s.as_bytes();
+            mp_len(out, b.len(), 0xa0, 31, Some(0xd9), 0xda, 0xdb);
+            out.extend_from_slice(&b);
+        }
+        LuaValue::Table(t) if depth < MSGPACK_MAX_NESTING => {
+            let pairs: Vec<(LuaValue, LuaValue)> = t.pairs().collect::<mlua::Result<_>>()?;
+            let mut max = 0.0f64;
+            let array = pairs.iter().all(|(k, _)| {
+                let n = match k {
+                    LuaValue::Integer(i) => *i as f64,
+                    LuaValue::Number(n) => *n,
+                    _ => return false,
+                };
+                max = max.max(n);
+                n > 0.0 && n.fract() == 0.0
+            }) && max as usize == pairs.len();
+            if array {
+                mp_len(out, pairs.len(), 0x90, 15, None, 0xdc, 0xdd);
+                for i in 1..=pairs.len() {
+                    mp_encode(&t.raw_get::<LuaValue>(i)?, out, depth + 1)?;
+                }
+            } else {
+                mp_len(out, pairs.len(), 0x80, 15, None, 0xde, 0xdf);
+                for (k, v) in &pairs {
+                    mp_encode(k, out, depth + 1)?;
+                    mp_encode(v, out, depth + 1)?;
+                }
+            }
+        }
+        _ => out.push(0xc0),
+    }
+    Ok(())
+}
+
+/// Decodes up to `limit` objects (0 = all) from `data[offset..]`; returns
+/// the offset after them and the values.
+fn mp_unpack(
+    lua: &Lua,
+    data: &[u8],
+    limit: usize,
+    offset: usize,
+) -> mlua::Result<(usize, MultiValue)> {
+    let mut pos = offset;
+    let mut vals = MultiValue::new();
+    while pos < data.len() && (limit == 0 || vals.len() < limit) {
+        vals.push_back(mp_decode(lua, data, &mut pos, 0)?);
+    }
+    Ok((pos, vals))
+}
+
+fn mp_take<'d>(data: &'d [u8], pos: &mut usize, n: usize) -> mlua::Result<&'d [u8]> {
+    let end = pos
+        .checked_add(n)
+        .filter(|&e| e <= data.len())
+        .ok_or_else(|| mlua::Error::runtime("Missing bytes in input."))?;
+    let s = &data[*pos..end];
+    *pos = end;
+    Ok(s)
+}
+
+fn mp_be(data: &[u8], pos: &mut usize, n: usize) -> mlua::Result<u64> {
+    Ok(mp_take(data, pos, n)?
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+}
+
+fn mp_decode(lua: &Lua, data: &[u8], pos: &mut usize, depth: usize) -> mlua::Result<LuaValue> {
+    if depth > 1000 {
+        return Err(mlua::Error::runtime("Bad data format in input."));
+    }
+    let b = mp_take(data, pos, 1)?[0];
+    let num = |n: f64| Ok(LuaValue::Number(n));
+    let string = |lua: &Lua, pos: &mut usize, n: usize| -> mlua::Result<LuaValue> {
+        Ok(LuaValue::String(lua.create_string(mp_take(data, pos, n)?)?))
+    };
+    match b {
+        0x00..=0x7f => num(f64::from(b)),
+        0xe0..=0xff => num(f64::from(b as i8)),
+        0x80..=0x8f => mp_map(lua, data, pos, (b & 0x0f) as usize, depth),
+        0x90..=0x9f => mp_array(lua, data, pos, (b & 0x0f) as usize, depth),
+        0xa0..=0xbf => string(lua, pos, (b & 0x1f) as usize),
+        0xc0 => Ok(LuaValue::Nil),
+        0xc2 => Ok(LuaValue::Boolean(false)),
+        0xc3 => Ok(LuaValue::Boolean(true)),
+        0xc4 | 0xd9 => {
+            let n = mp_be(data, pos, 1)? as usize;
+            string(lua, pos, n)
+        }
+        0xc5 | 0xda => {
+            let n = mp_be(data, pos, 2)? as usize;
+            string(lua, pos, n)
+        }
+        0xc6 | 0xdb => {
+            let n = mp_be(data, pos, 4)? as usize;
+            string(lua, pos, n)
+        }
+        0xca => num(f64::from(f32::from_bits(mp_be(data, pos, 4)? as u32))),
+        0xcb => num(f64::from_bits(mp_be(data, pos, 8)?)),
+        0xcc => num(mp_be(data, pos, 1)? as f64),
+        0xcd => num(mp_be(data, pos, 2)? as f64),
+        0xce => num(mp_be(data, pos, 4)? as f64),
+        0xcf => num(mp_be(data, pos, 8)? as f64),
+        0xd0 => num(f64::from(mp_be(data, pos, 1)? as u8 as i8)),
+        0xd1 => num(f64::from(mp_be(data, pos, 2)? as u16 as i16)),
+        0xd2 => num(f64::from(mp_be(data, pos, 4)? as u32 as i32)),
+        0xd3 => num(mp_be(data, pos, 8)? as i64 as f64),
+        0xdc => {
+            let n = mp_be(data, pos, 2)? as usize;
+            mp_array(lua, data, pos, n, depth)
+        }
+        0xdd => {
+            let n = mp_be(data, pos, 4)? as usize;
+            mp_array(lua, data, pos, n, depth)
+        }
+        0xde => {
+            let n = mp_be(data, pos, 2)? as usize;
+            mp_map(lua, data, pos, n, depth)
+        }
+        0xdf => {
+            let n = mp_be(data, pos, 4)? as usize;
+            mp_map(lua, data, pos, n, depth)
+        }
+        _ => Err(mlua::Error::runtime("Bad data format in input.")),
+    }
+}
+
+fn mp_array(
+    lua: &Lua,
+    data: &[u8],
+    pos: &mut usize,
+    n: usize,
+    depth: usize,
+) -> mlua::Result<LuaValue> {
+    // Each element takes at least a byte: a count beyond the input is bad
+    // data, not a reason to allocate.
+    let t = lua.create_table_with_capacity(n.min(data.len() - *pos), 0)?;
+    for i in 1..=n {
+        t.raw_set(i, mp_decode(lua, data, pos, depth + 1)?)?;
+    }
+    Ok(LuaValue::Table(t))
+}
+
+fn mp_map(
+    lua: &Lua,
+    data: &[u8],
+    pos: &mut usize,
+    n: usize,
+    depth: usize,
+) -> mlua::Result<LuaValue> {
+    let t = lua.create_table_with_capacity(0, n.min(data.len() - *pos))?;
+    for _ in 0..n {
+        let k = mp_decode(lua, data, pos, depth + 1)?;
+        let v = mp_decode(lua, data, pos, depth + 1)?;
+        if !matches!(k, LuaValue::Nil) {
+            t.raw_set(k, v)?;
+        }
+    }
+    Ok(LuaValue::Table(t))
 }
 
 #[cfg(test)]

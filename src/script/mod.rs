@@ -81,7 +81,7 @@ local function protect(t)
   return p
 end
 hidden.redis = redis
-for _, name in ipairs({"redis", "bit", "cjson", "string", "table", "math", "coroutine"}) do
+for _, name in ipairs({"redis", "bit", "cjson", "cmsgpack", "string", "table", "math", "coroutine"}) do
   G[name] = protect(G[name])
 end
 local env = protect(G)
@@ -163,6 +163,7 @@ impl Engine {
         globals.raw_set("redis", redis)?;
         globals.raw_set("bit", libs::bit(&lua)?)?;
         globals.raw_set("cjson", libs::cjson(&lua)?)?;
+        globals.raw_set("cmsgpack", libs::cmsgpack(&lua)?)?;
         let hidden = lua.create_table()?;
         hidden.raw_set(
             "is_call_error",
