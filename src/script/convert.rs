@@ -195,6 +195,12 @@ pub fn number_arg(n: f64, buf: &mut Vec<u8>) {
 
 /// C's `%.17g`, which Redis uses for doubles in RESP2 replies.
 pub fn format_g17(x: f64) -> String {
+    format_g(x, 17)
+}
+
+/// C's `%.<precision>g`.
+pub fn format_g(x: f64, precision: usize) -> String {
+    let p = precision.max(1) as i32;
     if x.is_nan() {
         return "nan".into();
     }
@@ -208,15 +214,15 @@ pub fn format_g17(x: f64) -> String {
             "0".into()
         };
     }
-    let sci = format!("{:.16e}", x);
+    let sci = format!("{:.*e}", (p - 1) as usize, x);
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if !(-4..17).contains(&exp) {
+    if !(-4..p).contains(&exp) {
         let m = trim_zeros(mant);
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{m}e{sign}{:02}", exp.abs())
     } else {
-        let decimals = (16 - exp).max(0) as usize;
+        let decimals = (p - 1 - exp).max(0) as usize;
         trim_zeros(&format!("{:.*}", decimals, x)).to_string()
     }
 }
@@ -240,6 +246,10 @@ mod tests {
         assert_eq!(format_g17(1e20), "1e+20");
         assert_eq!(format_g17(-2.0), "-2");
         assert_eq!(format_g17(1.5e-7), "1.4999999999999999e-07");
+        assert_eq!(format_g(123456789012345.0, 14), "1.2345678901234e+14");
+        assert_eq!(format_g(1.234_567_890_123_45, 14), "1.2345678901235");
+        assert_eq!(format_g(1e20, 14), "1e+20");
+        assert_eq!(format_g(-0.0, 14), "-0");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use mlua::{LightUserData, Lua, LuaString, MultiValue, Table, Value as LuaValue, Variadic};
+use mlua::{LightUserData, Lua, LuaString, MultiValue, Table, Value as LuaValue};
 
 use super::RunState;
 
@@ -119,37 +119,71 @@ pub(super) fn install_redis_natives(
     Ok(())
 }
 
+/// `luaL_error`'s position prefix: `user_script:<line>: ` of the Lua
+/// code that called the native function.
+fn here(lua: &Lua) -> String {
+    lua.inspect_stack(1, |d| {
+        let src = d.source().short_src.map(|s| s.into_owned());
+        match (src, d.current_line()) {
+            (Some(src), Some(line)) => format!("{src}:{line}: "),
+            _ => String::new(),
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// An error raised as `luaL_error` would: with the caller's position.
+fn lua_error(lua: &Lua, msg: &str) -> mlua::Error {
+    mlua::Error::runtime(format!("{}{msg}", here(lua)))
+}
+
 /// LuaBitOp's conversion: round to nearest (ties to even), wrap to i32.
 fn tobit(n: f64) -> i32 {
     let r = n.round_ties_even();
     (r.rem_euclid(4_294_967_296.0) as u64 as u32) as i32
 }
 
-fn num(v: &LuaValue) -> mlua::Result<f64> {
-    match v {
-        LuaValue::Integer(i) => Ok(*i as f64),
-        LuaValue::Number(n) => Ok(*n),
-        LuaValue::String(s) => s
-            .to_str()
-            .ok()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .ok_or_else(|| mlua::Error::runtime("bad argument (number expected)")),
-        _ => Err(mlua::Error::runtime("bad argument (number expected)")),
-    }
+/// `luaL_checknumber` for argument `i` (0-based) of `bit.<name>`.
+fn num(lua: &Lua, args: &MultiValue, i: usize, name: &str) -> mlua::Result<f64> {
+    let got = match args.get(i) {
+        Some(LuaValue::Integer(v)) => return Ok(*v as f64),
+        Some(LuaValue::Number(n)) => return Ok(*n),
+        Some(LuaValue::String(s)) => {
+            if let Some(n) = s.to_str().ok().and_then(|s| s.trim().parse::<f64>().ok()) {
+                return Ok(n);
+            }
+            "string"
+        }
+        Some(v) => v.type_name(),
+        None => "no value",
+    };
+    Err(lua_error(
+        lua,
+        &format!(
+            "bad argument #{} to '{name}' (number expected, got {got})",
+            i + 1
+        ),
+    ))
 }
 
 pub(super) fn bit(lua: &Lua) -> mlua::Result<Table> {
     let t = lua.create_table()?;
-    t.raw_set(
-        "tobit",
-        lua.create_function(|_, v: LuaValue| Ok(tobit(num(&v)?)))?,
-    )?;
-    t.raw_set(
-        "bnot",
-        lua.create_function(|_, v: LuaValue| Ok(!tobit(num(&v)?)))?,
-    )?;
+    type Unary = fn(i32) -> i32;
+    let unary: [(&'static str, Unary); 3] = [
+        ("tobit", |x| x),
+        ("bnot", |x| !x),
+        ("bswap", |x| (x as u32).swap_bytes() as i32),
+    ];
+    for (name, op) in unary {
+        t.raw_set(
+            name,
+            lua.create_function(move |lua, args: MultiValue| {
+                Ok(op(tobit(num(lua, &args, 0, name)?)))
+            })?,
+        )?;
+    }
     type Fold = fn(i32, i32) -> i32;
-    let folds: [(&str, Fold); 3] = [
+    let folds: [(&'static str, Fold); 3] = [
         ("band", |a, b| a & b),
         ("bor", |a, b| a | b),
         ("bxor", |a, b| a ^ b),
@@ -157,21 +191,17 @@ pub(super) fn bit(lua: &Lua) -> mlua::Result<Table> {
     for (name, op) in folds {
         t.raw_set(
             name,
-            lua.create_function(move |_, args: Variadic<LuaValue>| {
-                let mut it = args.iter();
-                let first = it
-                    .next()
-                    .ok_or_else(|| mlua::Error::runtime("bad argument #1 (number expected)"))?;
-                let mut acc = tobit(num(first)?);
-                for v in it {
-                    acc = op(acc, tobit(num(v)?));
+            lua.create_function(move |lua, args: MultiValue| {
+                let mut acc = tobit(num(lua, &args, 0, name)?);
+                for i in 1..args.len() {
+                    acc = op(acc, tobit(num(lua, &args, i, name)?));
                 }
                 Ok(acc)
             })?,
         )?;
     }
     type Shift = fn(u32, u32) -> u32;
-    let shifts: [(&str, Shift); 5] = [
+    let shifts: [(&'static str, Shift); 5] = [
         ("lshift", |a, n| a << (n & 31)),
         ("rshift", |a, n| a >> (n & 31)),
         ("arshift", |a, n| ((a as i32) >> (n & 31)) as u32),
@@ -181,22 +211,20 @@ pub(super) fn bit(lua: &Lua) -> mlua::Result<Table> {
     for (name, op) in shifts {
         t.raw_set(
             name,
-            lua.create_function(move |_, (a, n): (LuaValue, LuaValue)| {
-                Ok(op(tobit(num(&a)?) as u32, tobit(num(&n)?) as u32) as i32)
+            lua.create_function(move |lua, args: MultiValue| {
+                let a = tobit(num(lua, &args, 0, name)?) as u32;
+                let n = tobit(num(lua, &args, 1, name)?) as u32;
+                Ok(op(a, n) as i32)
             })?,
         )?;
     }
     t.raw_set(
-        "bswap",
-        lua.create_function(|_, v: LuaValue| Ok((tobit(num(&v)?) as u32).swap_bytes() as i32))?,
-    )?;
-    t.raw_set(
         "tohex",
-        lua.create_function(|_, (v, n): (LuaValue, Option<LuaValue>)| {
-            let x = tobit(num(&v)?) as u32;
-            let n = match n {
-                Some(n) => tobit(num(&n)?),
-                None => 8,
+        lua.create_function(|lua, args: MultiValue| {
+            let x = tobit(num(lua, &args, 0, "tohex")?) as u32;
+            let n = match args.get(1) {
+                Some(LuaValue::Nil) | None => 8,
+                Some(_) => tobit(num(lua, &args, 1, "tohex")?),
             };
             let upper = n < 0;
             let digits = n.unsigned_abs().min(8) as usize;
@@ -217,17 +245,28 @@ pub(super) fn cjson(lua: &Lua) -> mlua::Result<Table> {
     t.raw_set("null", null)?;
     t.raw_set(
         "encode",
-        lua.create_function(|_, v: LuaValue| {
+        lua.create_function(|lua, v: LuaValue| {
             let mut out = String::new();
-            encode(&v, &mut out, 0)?;
+            encode(&v, &mut out, 0).map_err(|e| lua_error(lua, &super::error_text(&e)))?;
             Ok(out)
         })?,
     )?;
     t.raw_set(
         "decode",
         lua.create_function(|lua, s: mlua::LuaString| {
-            let v: serde_json::Value = serde_json::from_slice(&s.as_bytes()).map_err(|e| {
-                mlua::Error::runtime(format!("Expected value but found invalid token: {e}"))
+            let bytes = s.as_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                // cjson reports a 1-based character offset.
+                let at = bytes
+                    .split(|&b| b == b'\n')
+                    .take(e.line().saturating_sub(1))
+                    .map(|l| l.len() + 1)
+                    .sum::<usize>()
+                    + e.column().max(1);
+                lua_error(
+                    lua,
+                    &format!("Expected value but found invalid token at character {at}"),
+                )
             })?;
             decode(lua, &v)
         })?,
@@ -249,23 +288,15 @@ fn encode(v: &LuaValue, out: &mut String, depth: usize) -> mlua::Result<()> {
         LuaValue::Nil => out.push_str("null"),
         LuaValue::LightUserData(p) if p.0.is_null() => out.push_str("null"),
         LuaValue::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
-        LuaValue::Integer(i) => {
-            let _ = write!(out, "{i}");
-        }
+        LuaValue::Integer(i) => out.push_str(&super::convert::format_g(*i as f64, 14)),
         LuaValue::Number(n) => {
             if n.is_nan() || n.is_infinite() {
                 return Err(mlua::Error::runtime(
                     "Cannot serialise number: must not be NaN or Inf",
                 ));
             }
-            // cjson's default precision is 14 significant digits.
-            let s = format!("{:.13e}", n);
-            let g: f64 = s.parse().unwrap_or(*n);
-            if g.fract() == 0.0 && g.abs() < 1e14 {
-                let _ = write!(out, "{}", g as i64);
-            } else {
-                let _ = write!(out, "{g}");
-            }
+            // cjson's default: `%.14g`.
+            out.push_str(&super::convert::format_g(*n, 14));
         }
         LuaValue::String(s) => {
             out.push('"');
@@ -388,7 +419,8 @@ pub(super) fn cmsgpack(lua: &Lua) -> mlua::Result<Table> {
         "pack",
         lua.create_function(|lua, args: MultiValue| {
             if args.is_empty() {
-                return Err(mlua::Error::runtime(
+                return Err(lua_error(
+                    lua,
                     "bad argument #0 to 'pack' (MessagePack pack needs input.)",
                 ));
             }
@@ -402,7 +434,8 @@ pub(super) fn cmsgpack(lua: &Lua) -> mlua::Result<Table> {
     t.raw_set(
         "unpack",
         lua.create_function(|lua, data: LuaString| {
-            let (_, vals) = mp_unpack(lua, &data.as_bytes(), 0, 0)?;
+            let (_, vals) = mp_unpack(lua, &data.as_bytes(), 0, 0)
+                .map_err(|e| lua_error(lua, &super::error_text(&e)))?;
             Ok(vals)
         })?,
     )?;
@@ -410,6 +443,7 @@ pub(super) fn cmsgpack(lua: &Lua) -> mlua::Result<Table> {
         "unpack_one",
         lua.create_function(|lua, (data, offset): (LuaString, Option<i64>)| {
             unpack_limited(lua, &data.as_bytes(), 1, offset.unwrap_or(0))
+                .map_err(|e| lua_error(lua, &super::error_text(&e)))
         })?,
     )?;
     t.raw_set(
