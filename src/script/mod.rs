@@ -33,7 +33,9 @@ use crate::resp::{Args, Reply};
 const HOOK_EVERY: u32 = 100_000;
 
 /// Lua code run once at start: the `redis` table's Lua parts and the
-/// sandbox. `hidden.rc` is the per-run native call function.
+/// sandbox. `hidden` is a table scripts cannot reach: the native helpers
+/// (`is_call_error`, `loadstring`), the raw `redis` table, the scripts'
+/// environment (`env`) and the last `redis.call` error (`last_err`).
 const BOOTSTRAP: &str = r#"
 local hidden, G, error, tostring, pcall, type = ...
 local setmetatable, rawset, concat = setmetatable, rawset, table.concat
@@ -65,6 +67,13 @@ local function fix(ok, ...)
   return false, e
 end
 G.pcall = function(f, ...) return fix(pcall(f, ...)) end
+local xpcall = xpcall
+G.xpcall = function(f, handler)
+  return xpcall(f, function(e)
+    if is_call_error(e) then e = hidden.last_err end
+    return handler(e)
+  end)
+end
 -- Read-only tables, as Redis 7.0's: the globals, the libraries, `redis`.
 -- Scripts see proxies; `rawset` and `setmetatable` refuse them, and code
 -- made by loadstring / load gets the same environment as scripts.
