@@ -1,7 +1,7 @@
 //! The native parts of the script API: `redis.sha1hex`, `error_reply`,
 //! `status_reply`, `log`, `setresp`, and the `bit` and `cjson` libraries
 //! Redis bundles (`bit` as LuaBitOp's 32-bit operations; `cjson` on
-//! serde_json, `cmsgpack` as lua-cmsgpack). `struct` is not provided.
+//! serde_json, `cmsgpack` as lua-cmsgpack, `struct` as struct.c).
 
 use std::rc::Rc;
 
@@ -702,6 +702,334 @@ fn mp_map(
         }
     }
     Ok(LuaValue::Table(t))
+}
+
+/// Roberto Ierusalimschy's `struct` library as Redis bundles it:
+/// `pack(fmt, ...)`, `unpack(fmt, s [, pos])`, `size(fmt)`.
+pub(super) fn struct_lib(lua: &Lua) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    t.raw_set(
+        "pack",
+        lua.create_function(|lua, args: MultiValue| {
+            let fmt = struct_fmt_arg(lua, &args, "pack")?;
+            let out = struct_pack(lua, &fmt, &args)?;
+            lua.create_string(out)
+        })?,
+    )?;
+    t.raw_set(
+        "unpack",
+        lua.create_function(|lua, args: MultiValue| {
+            let fmt = struct_fmt_arg(lua, &args, "unpack")?;
+            let data = match args.get(1) {
+                Some(LuaValue::String(s)) => s.as_bytes().to_vec(),
+                _ => return Err(arg_error(lua, 2, "unpack", "string expected")),
+            };
+            let init = match args.get(2) {
+                Some(LuaValue::Integer(i)) => *i,
+                Some(LuaValue::Number(n)) => *n as i64,
+                _ => 1,
+            };
+            if init < 1 {
+                return Err(arg_error(lua, 3, "unpack", "offset must be 1 or greater"));
+            }
+            struct_unpack(lua, &fmt, &data, init as usize - 1)
+        })?,
+    )?;
+    t.raw_set(
+        "size",
+        lua.create_function(|lua, args: MultiValue| {
+            let fmt = struct_fmt_arg(lua, &args, "size")?;
+            let mut f = StructFmt::new(&fmt);
+            let mut total = 0usize;
+            while let Some((opt, size)) = f.next(lua, "size")? {
+                if opt == b's' || (opt == b'c' && size == 0) {
+                    let which = if opt == b's' { "s" } else { "c0" };
+                    let msg = format!("option '{which}' has no fixed size");
+                    return Err(arg_error(lua, 1, "size", &msg));
+                }
+                total += f.align(total, opt, size) + size;
+            }
+            Ok(total as i64)
+        })?,
+    )?;
+    Ok(t)
+}
+
+fn arg_error(lua: &Lua, n: usize, fname: &str, msg: &str) -> mlua::Error {
+    lua_error(lua, &format!("bad argument #{n} to '{fname}' ({msg})"))
+}
+
+fn struct_fmt_arg(lua: &Lua, args: &MultiValue, fname: &str) -> mlua::Result<Vec<u8>> {
+    match args.front() {
+        Some(LuaValue::String(s)) => Ok(s.as_bytes().to_vec()),
+        _ => Err(arg_error(lua, 1, fname, "string expected")),
+    }
+}
+
+/// Largest `i`/`I` size and default alignment limit, as struct.c.
+const STRUCT_MAXINTSIZE: usize = 32;
+const STRUCT_MAXALIGN: usize = 8;
+
+struct StructFmt<'a> {
+    fmt: &'a [u8],
+    pos: usize,
+    little: bool,
+    maxalign: usize,
+}
+
+impl<'a> StructFmt<'a> {
+    fn new(fmt: &'a [u8]) -> Self {
+        StructFmt {
+            fmt,
+            pos: 0,
+            little: cfg!(target_endian = "little"),
+            maxalign: 1,
+        }
+    }
+
+    fn number(&mut self, default: usize) -> usize {
+        let start = self.pos;
+        let mut n = 0usize;
+        while let Some(d) = self.fmt.get(self.pos).filter(|c| c.is_ascii_digit()) {
+            n = n.saturating_mul(10).saturating_add((d - b'0') as usize);
+            self.pos += 1;
+        }
+        if self.pos == start { default } else { n }
+    }
+
+    /// The next data option and its size, after applying control options.
+    fn next(&mut self, lua: &Lua, fname: &str) -> mlua::Result<Option<(u8, usize)>> {
+        while let Some(&opt) = self.fmt.get(self.pos) {
+            self.pos += 1;
+            let size = match opt {
+                b'b' | b'B' | b'x' => 1,
+                b'h' | b'H' => 2,
+                b'l' | b'L' | b'T' | b'd' => 8,
+                b'f' => 4,
+                b'c' => self.number(1),
+                b's' => 0,
+                b'i' | b'I' => {
+                    let n = self.number(4);
+                    if n > STRUCT_MAXINTSIZE {
+                        return Err(lua_error(
+                            lua,
+                            &format!(
+                                "integral size {n} is larger than limit of {STRUCT_MAXINTSIZE}"
+                            ),
+                        ));
+                    }
+                    n
+                }
+                b' ' => continue,
+                b'>' => {
+                    self.little = false;
+                    continue;
+                }
+                b'<' => {
+                    self.little = true;
+                    continue;
+                }
+                b'=' => {
+                    self.little = cfg!(target_endian = "little");
+                    continue;
+                }
+                b'!' => {
+                    let a = self.number(STRUCT_MAXALIGN);
+                    if !a.is_power_of_two() {
+                        return Err(lua_error(
+                            lua,
+                            &format!("alignment {a} is not a power of 2"),
+                        ));
+                    }
+                    self.maxalign = a;
+                    continue;
+                }
+                other => {
+                    let msg = format!("invalid format option '{}'", other as char);
+                    return Err(arg_error(lua, 1, fname, &msg));
+                }
+            };
+            return Ok(Some((opt, size)));
+        }
+        Ok(None)
+    }
+
+    /// Padding before an item of `size` at offset `len`.
+    fn align(&self, len: usize, opt: u8, size: usize) -> usize {
+        if size == 0 || opt == b'c' {
+            return 0;
+        }
+        let size = size.min(self.maxalign);
+        (size - (len & (size - 1))) & (size - 1)
+    }
+}
+
+fn struct_pack(lua: &Lua, fmt: &[u8], args: &MultiValue) -> mlua::Result<Vec<u8>> {
+    let mut f = StructFmt::new(fmt);
+    let mut out = Vec::new();
+    let mut arg = 1;
+    while let Some((opt, size)) = f.next(lua, "pack")? {
+        let pad = f.align(out.len(), opt, size);
+        out.resize(out.len() + pad, 0);
+        match opt {
+            b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
+                let n = struct_number(lua, args, arg, "pack")?;
+                arg += 1;
+                let v: u64 = if n < 0.0 { n as i64 as u64 } else { n as u64 };
+                let bytes: Vec<u8> = (0..size)
+                    .map(|i| if i < 8 { (v >> (8 * i)) as u8 } else { 0 })
+                    .collect();
+                if f.little {
+                    out.extend_from_slice(&bytes);
+                } else {
+                    out.extend(bytes.iter().rev());
+                }
+            }
+            b'x' => out.push(0),
+            b'f' | b'd' => {
+                let n = struct_number(lua, args, arg, "pack")?;
+                arg += 1;
+                let bytes = if opt == b'f' {
+                    let x = n as f32;
+                    if f.little {
+                        x.to_le_bytes().to_vec()
+                    } else {
+                        x.to_be_bytes().to_vec()
+                    }
+                } else if f.little {
+                    n.to_le_bytes().to_vec()
+                } else {
+                    n.to_be_bytes().to_vec()
+                };
+                out.extend_from_slice(&bytes);
+            }
+            _ => {
+                // 'c' and 's'
+                let s = match args.get(arg) {
+                    Some(LuaValue::String(s)) => s.as_bytes().to_vec(),
+                    Some(LuaValue::Integer(i)) => i.to_string().into_bytes(),
+                    Some(LuaValue::Number(n)) => n.to_string().into_bytes(),
+                    Some(v) => {
+                        let msg = format!("string expected, got {}", v.type_name());
+                        return Err(arg_error(lua, arg + 1, "pack", &msg));
+                    }
+                    None => {
+                        return Err(arg_error(lua, arg + 1, "pack", "string expected, got nil"));
+                    }
+                };
+                arg += 1;
+                let size = if size == 0 { s.len() } else { size };
+                if s.len() < size {
+                    return Err(arg_error(lua, arg + 1, "pack", "string too short"));
+                }
+                out.extend_from_slice(&s[..size]);
+                if opt == b's' {
+                    out.push(0);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn struct_number(lua: &Lua, args: &MultiValue, i: usize, fname: &str) -> mlua::Result<f64> {
+    match args.get(i) {
+        Some(LuaValue::Integer(v)) => Ok(*v as f64),
+        Some(LuaValue::Number(n)) => Ok(*n),
+        Some(LuaValue::String(s)) => s
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .ok_or_else(|| arg_error(lua, i + 1, fname, "number expected, got string")),
+        Some(v) => {
+            let msg = format!("number expected, got {}", v.type_name());
+            Err(arg_error(lua, i + 1, fname, &msg))
+        }
+        // struct.c reads past the arguments as nil.
+        None => Err(arg_error(lua, i + 1, fname, "number expected, got nil")),
+    }
+}
+
+fn struct_unpack(lua: &Lua, fmt: &[u8], data: &[u8], mut pos: usize) -> mlua::Result<MultiValue> {
+    let mut f = StructFmt::new(fmt);
+    let mut out = MultiValue::new();
+    let short = || arg_error(lua, 2, "unpack", "data string too short");
+    while let Some((opt, size)) = f.next(lua, "unpack")? {
+        pos += f.align(pos, opt, size);
+        if pos + size > data.len() {
+            return Err(short());
+        }
+        match opt {
+            b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
+                let bytes = &data[pos..pos + size];
+                let mut v: u64 = 0;
+                for k in 0..size.min(8) {
+                    let b = if f.little {
+                        bytes[k]
+                    } else {
+                        bytes[size - 1 - k]
+                    };
+                    v |= u64::from(b) << (8 * k);
+                }
+                let n = if opt.is_ascii_lowercase() && size < 8 {
+                    let shift = 64 - 8 * size as u32;
+                    ((v << shift) as i64 >> shift) as f64
+                } else if opt.is_ascii_lowercase() {
+                    v as i64 as f64
+                } else {
+                    v as f64
+                };
+                out.push_back(LuaValue::Number(n));
+            }
+            b'x' => {}
+            b'f' => {
+                let b: [u8; 4] = data[pos..pos + 4].try_into().unwrap_or_default();
+                let x = if f.little {
+                    f32::from_le_bytes(b)
+                } else {
+                    f32::from_be_bytes(b)
+                };
+                out.push_back(LuaValue::Number(f64::from(x)));
+            }
+            b'd' => {
+                let b: [u8; 8] = data[pos..pos + 8].try_into().unwrap_or_default();
+                let x = if f.little {
+                    f64::from_le_bytes(b)
+                } else {
+                    f64::from_be_bytes(b)
+                };
+                out.push_back(LuaValue::Number(x));
+            }
+            b'c' => {
+                let mut size = size;
+                if size == 0 {
+                    size = match out.pop_back() {
+                        Some(LuaValue::Number(n)) => n as usize,
+                        Some(LuaValue::Integer(i)) => i as usize,
+                        _ => return Err(lua_error(lua, "format 'c0' needs a previous size")),
+                    };
+                    if pos + size > data.len() {
+                        return Err(short());
+                    }
+                }
+                out.push_back(LuaValue::String(lua.create_string(&data[pos..pos + size])?));
+                pos += size;
+                continue;
+            }
+            _ => {
+                // 's': up to the next NUL.
+                let Some(len) = data[pos..].iter().position(|&b| b == 0) else {
+                    return Err(lua_error(lua, "unfinished string in data"));
+                };
+                out.push_back(LuaValue::String(lua.create_string(&data[pos..pos + len])?));
+                pos += len + 1;
+                continue;
+            }
+        }
+        pos += size;
+    }
+    out.push_back(LuaValue::Integer(pos as i64 + 1));
+    Ok(out)
 }
 
 #[cfg(test)]

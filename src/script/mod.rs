@@ -90,7 +90,7 @@ local function protect(t)
   return p
 end
 hidden.redis = redis
-for _, name in ipairs({"redis", "bit", "cjson", "cmsgpack", "string", "table", "math", "coroutine"}) do
+for _, name in ipairs({"redis", "bit", "cjson", "cmsgpack", "struct", "string", "table", "math", "coroutine"}) do
   G[name] = protect(G[name])
 end
 local env = protect(G)
@@ -173,6 +173,7 @@ impl Engine {
         globals.raw_set("bit", libs::bit(&lua)?)?;
         globals.raw_set("cjson", libs::cjson(&lua)?)?;
         globals.raw_set("cmsgpack", libs::cmsgpack(&lua)?)?;
+        globals.raw_set("struct", libs::struct_lib(&lua)?)?;
         let hidden = lua.create_table()?;
         hidden.raw_set(
             "is_call_error",
