@@ -59,7 +59,8 @@ fn eval_generic(ctx: &mut Ctx, args: Args, by_sha: bool, read_only: bool) {
         return;
     };
     let sha = if by_sha {
-        script::sha_key(args.get(1)).filter(|k| engine.exists(k))
+        // An unknown SHA gets NOSCRIPT from `run`.
+        script::sha_key(args.get(1))
     } else {
         match engine.load(args.get(1)) {
             Ok(sha) => Some(sha),

@@ -7,7 +7,7 @@
 //! serves other clients through `serve::serve_while_busy`.
 
 use std::cell::Cell;
-use std::time::Instant;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const BUSY: &[u8] =
     b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
@@ -17,7 +17,8 @@ pub const UNKILLABLE: &[u8] = b"-UNKILLABLE Sorry the script already executed wr
 pub const KILLED_TEXT: &str = "Script killed by user with SCRIPT KILL...";
 
 thread_local! {
-    static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// When the running script started, µs since the epoch.
+    static STARTED: Cell<Option<u64>> = const { Cell::new(None) };
     static THRESHOLD_MS: Cell<u64> = const { Cell::new(0) };
     static BUSY_NOW: Cell<bool> = const { Cell::new(false) };
     static KILL: Cell<bool> = const { Cell::new(false) };
@@ -28,8 +29,10 @@ thread_local! {
 pub struct Running(());
 
 impl Running {
-    pub fn start(threshold_ms: u64) -> Running {
-        STARTED.set(Some(Instant::now()));
+    /// `now_us` is the loop's cached clock: no clock read per script (the
+    /// hook reads the clock itself, rarely).
+    pub fn start(threshold_ms: u64, now_us: u64) -> Running {
+        STARTED.set(Some(now_us));
         THRESHOLD_MS.set(threshold_ms);
         BUSY_NOW.set(false);
         KILL.set(false);
@@ -54,7 +57,10 @@ pub fn on_hook() {
     };
     let threshold = THRESHOLD_MS.get();
     if !BUSY_NOW.get() {
-        if threshold == 0 || started.elapsed().as_millis() < threshold as u128 {
+        let now_us = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        if threshold == 0 || now_us.saturating_sub(started) < threshold.saturating_mul(1000) {
             return;
         }
         BUSY_NOW.set(true);

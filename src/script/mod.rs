@@ -316,22 +316,32 @@ impl Engine {
         numkeys: usize,
         read_only: bool,
     ) {
-        if !self.cache.contains_key(sha) {
+        let Engine {
+            lua,
+            cache,
+            keys,
+            argv,
+            lens,
+            state,
+            natives,
+            xpcall,
+            handler,
+            ..
+        } = self;
+        // One lookup of the SHA per call.
+        let Some(func) = cache.get(sha) else {
             return ctx.out.raw(errors::NOSCRIPT);
-        }
-        if let Err(e) = self.set_arrays(args, numkeys) {
+        };
+        if let Err(e) = set_arrays(lua, keys, argv, lens, args, numkeys) {
             return ctx.out.error(format!("ERR {}", error_text(&e)).as_bytes());
         }
-        self.state.resp.set(2);
-        self.state.read_only.set(read_only);
-        self.natives.borrow_mut().client.db = ctx.client.db;
-        let _guard = busy::Running::start(ctx.shared.config.busy_reply_threshold);
-        let Some(func) = self.cache.get(sha) else {
-            return;
-        };
-        let (xpcall, handler) = (&self.xpcall, &self.handler);
-        let result = current::lend(ctx.shared, || xpcall.call::<MultiValue>((func, handler)));
-        let resp = self.state.resp.get();
+        state.resp.set(2);
+        state.read_only.set(read_only);
+        natives.borrow_mut().client.db = ctx.client.db;
+        let _guard =
+            busy::Running::start(ctx.shared.config.busy_reply_threshold, ctx.shared.now_us);
+        let result = current::lend(ctx.shared, || xpcall.call::<MultiValue>((func, &*handler)));
+        let resp = state.resp.get();
         let out = &mut ctx.out;
         match result {
             Ok(mut values) => {
@@ -346,28 +356,35 @@ impl Engine {
             Err(e) => out.error(format!("ERR {}", error_text(&e)).as_bytes()),
         }
     }
+}
 
-    /// Refills KEYS and ARGV (the same two tables every run) from the
-    /// request's arguments.
-    fn set_arrays(&mut self, args: Args, numkeys: usize) -> mlua::Result<()> {
-        let split = 3 + numkeys;
-        let (old_keys, old_argv) = self.lens;
-        for (t, range, old) in [
-            (&self.keys, 3..split, old_keys),
-            (&self.argv, split..args.len(), old_argv),
-        ] {
-            let n = range.len();
-            for (i, j) in range.enumerate() {
-                t.raw_set(i + 1, self.lua.create_string(args.get(j))?)?;
-            }
-            // What the last run left (a script may have grown the table).
-            for i in n + 1..=old.max(t.raw_len()) {
-                t.raw_set(i, LuaValue::Nil)?;
-            }
+/// Refills KEYS and ARGV (the same two tables every run) from the
+/// request's arguments; `lens` keeps their lengths between runs.
+fn set_arrays(
+    lua: &Lua,
+    keys: &Table,
+    argv: &Table,
+    lens: &mut (usize, usize),
+    args: Args,
+    numkeys: usize,
+) -> mlua::Result<()> {
+    let split = 3 + numkeys;
+    let (old_keys, old_argv) = *lens;
+    for (t, range, old) in [
+        (keys, 3..split, old_keys),
+        (argv, split..args.len(), old_argv),
+    ] {
+        let n = range.len();
+        for (i, j) in range.enumerate() {
+            t.raw_set(i + 1, lua.create_string(args.get(j))?)?;
         }
-        self.lens = (numkeys, args.len() - split);
-        Ok(())
+        // What the last run left (a script may have grown the table).
+        for i in n + 1..=old.max(t.raw_len()) {
+            t.raw_set(i, LuaValue::Nil)?;
+        }
     }
+    *lens = (numkeys, args.len() - split);
+    Ok(())
 }
 
 /// `redis.call` / `redis.pcall`'s native part: returns the reply as a Lua
