@@ -17,7 +17,7 @@ pub fn resp_to_lua(lua: &Lua, buf: &[u8], pos: &mut usize) -> mlua::Result<LuaVa
         .map(|i| *pos + i)
         .ok_or_else(|| mlua::Error::runtime("truncated reply"))?;
     let kind = buf[*pos];
-    let line = &buf[*pos + 1..line_end];
+    let line = buf.get(*pos + 1..line_end).unwrap_or_default();
     *pos = line_end + 2;
     let num = || -> i64 {
         std::str::from_utf8(line)
@@ -34,7 +34,9 @@ pub fn resp_to_lua(lua: &Lua, buf: &[u8], pos: &mut usize) -> mlua::Result<LuaVa
             if n < 0 {
                 return Ok(LuaValue::Boolean(false));
             }
-            let body = &buf[*pos..*pos + n as usize];
+            let body = buf
+                .get(*pos..*pos + n as usize)
+                .ok_or_else(|| mlua::Error::runtime("truncated reply"))?;
             *pos += n as usize + 2;
             if kind == b'=' {
                 let t = lua.create_table()?;

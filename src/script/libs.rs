@@ -732,7 +732,10 @@ pub(super) fn struct_lib(lua: &Lua) -> mlua::Result<Table> {
             if init < 1 {
                 return Err(arg_error(lua, 3, "unpack", "offset must be 1 or greater"));
             }
-            struct_unpack(lua, &fmt, &data, init as usize - 1)
+            let start = usize::try_from(init - 1)
+                .unwrap_or(usize::MAX)
+                .min(data.len() + 1);
+            struct_unpack(lua, &fmt, &data, start)
         })?,
     )?;
     t.raw_set(
@@ -956,7 +959,7 @@ fn struct_unpack(lua: &Lua, fmt: &[u8], data: &[u8], mut pos: usize) -> mlua::Re
     let short = || arg_error(lua, 2, "unpack", "data string too short");
     while let Some((opt, size)) = f.next(lua, "unpack")? {
         pos += f.align(pos, opt, size);
-        if pos + size > data.len() {
+        if pos.checked_add(size).is_none_or(|end| end > data.len()) {
             return Err(short());
         }
         match opt {
@@ -1008,7 +1011,7 @@ fn struct_unpack(lua: &Lua, fmt: &[u8], data: &[u8], mut pos: usize) -> mlua::Re
                         Some(LuaValue::Integer(i)) => i as usize,
                         _ => return Err(lua_error(lua, "format 'c0' needs a previous size")),
                     };
-                    if pos + size > data.len() {
+                    if pos.checked_add(size).is_none_or(|end| end > data.len()) {
                         return Err(short());
                     }
                 }
