@@ -428,7 +428,7 @@ fn call_command(
     if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
         return fail("Wrong number of args calling Redis command from script");
     }
-    if cmd.flags & flags::NOSCRIPT != 0 || REDIS_NOSCRIPT.binary_search(&cmd.name).is_ok() {
+    if refused_in_scripts(cmd) {
         return fail("This Redis command is not allowed from script");
     }
     let write = cmd.flags & flags::WRITE != 0;
@@ -504,6 +504,28 @@ const REDIS_NOSCRIPT: &[&str] = &[
     "wait",
     "watch",
 ];
+
+/// NOSCRIPT in the table or in Redis's list: answered from a table of
+/// flags made once, indexed by the command's row (a string search per
+/// `redis.call` showed in profiles).
+fn refused_in_scripts(cmd: &'static crate::cmd::Command) -> bool {
+    use crate::cmd::{COMMANDS, Command};
+    static REFUSED: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    let refused = REFUSED.get_or_init(|| {
+        COMMANDS
+            .iter()
+            .map(|c| {
+                c.flags & flags::NOSCRIPT != 0 || REDIS_NOSCRIPT.binary_search(&c.name).is_ok()
+            })
+            .collect()
+    });
+    let row = (cmd as *const Command as usize).wrapping_sub(COMMANDS.as_ptr() as usize)
+        / std::mem::size_of::<Command>();
+    match refused.get(row) {
+        Some(&r) if std::ptr::eq(&COMMANDS[row], cmd) => r,
+        _ => cmd.flags & flags::NOSCRIPT != 0 || REDIS_NOSCRIPT.binary_search(&cmd.name).is_ok(),
+    }
+}
 
 /// Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, text without
 /// a leading `-` gets `ERR`; the result is `{err="CODE msg"}`.
