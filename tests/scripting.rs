@@ -601,3 +601,29 @@ fn the_sandbox_holds_across_scripts() {
         b"*3\r\n$8\r\nfunction\r\n$8\r\nfunction\r\n$2\r\nAB\r\n"
     );
 }
+
+#[test]
+fn a_command_refused_while_busy_fails_the_transaction() {
+    let s = Server::start();
+    let mut m = s.raw();
+    assert_eq!(cmd(&mut m, &["MULTI"]), b"+OK\r\n");
+    assert_eq!(cmd(&mut m, &["SET", "k", "1"]), b"+QUEUED\r\n");
+    let body = "local i = 0 while true do i = i + 1 end";
+    let (mut a, mut b) = start_busy_script(&s, body);
+    assert_eq!(cmd(&mut m, &["GET", "k"]), BUSY);
+    // MULTI is allowed while busy (and nested here).
+    assert_eq!(
+        cmd(&mut m, &["MULTI"]),
+        b"-ERR MULTI calls can not be nested\r\n"
+    );
+    let mut n = s.raw();
+    assert_eq!(cmd(&mut n, &["MULTI"]), b"+OK\r\n");
+    assert_eq!(cmd(&mut n, &["DISCARD"]), b"+OK\r\n");
+    assert_eq!(cmd(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
+    read_reply_bytes(&mut a);
+    assert_eq!(
+        cmd(&mut m, &["EXEC"]),
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n"
+    );
+    assert_eq!(cmd(&mut m, &["EXISTS", "k"]), b":0\r\n");
+}

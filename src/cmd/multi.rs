@@ -56,6 +56,11 @@ pub fn in_multi(client: &ClientState) -> bool {
     client.tx.as_ref().is_some_and(|t| t.in_multi)
 }
 
+/// True while the client watches keys.
+pub fn watches(client: &ClientState) -> bool {
+    client.tx.as_ref().is_some_and(|t| !t.watched.is_empty())
+}
+
 /// Marks the transaction as failed after a command was refused while
 /// queueing (Redis's `flagTransaction`).
 #[inline]

@@ -22,7 +22,9 @@ use std::time::Duration;
 use slab::Slab;
 
 use super::busy;
-use crate::conn::{Conn, READ_CHUNK};
+use crate::cmd::multi;
+use crate::conn::{ClientState, Conn, READ_CHUNK};
+use crate::errors;
 use crate::reactor::{Event, Reactor};
 use crate::resp::{Args, Parsed};
 
@@ -254,7 +256,7 @@ fn serve_one<R: Reactor>(
         match conn.parser.parse(data, max_bulk) {
             Ok(Parsed::Command { consumed }) => {
                 let args = Args::new(data, conn.parser.args());
-                let (reply, close) = answer(&args, deferred);
+                let (reply, close) = answer(&args, &mut conn.state, deferred);
                 conn.wbuf.extend_from_slice(reply);
                 conn.state.close_after_reply |= close;
                 conn.rbuf.consume(consumed);
@@ -281,8 +283,11 @@ fn serve_one<R: Reactor>(
 }
 
 /// The restricted dispatch of a busy server: the reply, and whether the
-/// connection closes after it.
-fn answer(args: &Args, deferred: &mut Deferred) -> (&'static [u8], bool) {
+/// connection closes after it. Of Redis's `allow-busy` commands, those
+/// that need no keyspace run; the others (WATCH, UNWATCH, DISCARD of a
+/// client that watches) get BUSY like the rest, which also fails the
+/// client's transaction if it is queueing one, as Redis's rejectCommand.
+fn answer(args: &Args, client: &mut ClientState, deferred: &mut Deferred) -> (&'static [u8], bool) {
     let is = |i: usize, kw: &str| args.len() > i && args.get(i).eq_ignore_ascii_case(kw.as_bytes());
     if is(0, "script") && is(1, "kill") && args.len() == 2 {
         return (busy::request_kill(), false);
@@ -295,5 +300,20 @@ fn answer(args: &Args, deferred: &mut Deferred) -> (&'static [u8], bool) {
     if is(0, "quit") {
         return (crate::resp::reply::OK, true);
     }
+    if is(0, "multi") && args.len() == 1 {
+        if multi::in_multi(client) {
+            return (errors::MULTI_NESTED, false);
+        }
+        client.tx.get_or_insert_with(Default::default).in_multi = true;
+        return (crate::resp::reply::OK, false);
+    }
+    if is(0, "discard") && args.len() == 1 && !multi::watches(client) {
+        if !multi::in_multi(client) {
+            return (errors::DISCARD_WITHOUT_MULTI, false);
+        }
+        client.tx = None;
+        return (crate::resp::reply::OK, false);
+    }
+    multi::flag_error(client);
     (busy::BUSY, false)
 }
