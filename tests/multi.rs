@@ -455,3 +455,15 @@ fn failed_exec_is_a_resp3_null() {
     send_raw(&mut a, &encode(&[b"EXEC"]));
     assert_eq!(read_exact_bytes(&mut a, 3), b"_\r\n");
 }
+
+#[test]
+fn discard_clears_a_broken_watch() {
+    let (_s, mut a, mut b) = two();
+    assert_eq!(cmd(&mut a, &["WATCH", "x"]), OK);
+    cmd(&mut b, &["SET", "x", "10"]);
+    assert_eq!(cmd(&mut a, &["MULTI"]), OK);
+    assert_eq!(cmd(&mut a, &["DISCARD"]), OK);
+    assert_eq!(transaction(&mut a, &[&["INCR", "x"]]), b"*1\r\n:11\r\n");
+    // UNWATCH with nothing watched is fine too.
+    assert_eq!(cmd(&mut a, &["UNWATCH"]), OK);
+}
