@@ -207,9 +207,9 @@ fn watch_of_a_missing_key_fails_when_it_is_created() {
 #[test]
 fn watch_fails_exec_when_the_key_expires() {
     let (_s, mut a, _) = two();
-    cmd(&mut a, &["SET", "k", "1", "PX", "30"]);
+    cmd(&mut a, &["SET", "k", "1", "PX", "300"]);
     assert_eq!(cmd(&mut a, &["WATCH", "k"]), OK);
-    std::thread::sleep(Duration::from_millis(60));
+    std::thread::sleep(Duration::from_millis(450));
     // Expired by now: deleted by active expiry or found stale by EXEC.
     assert_eq!(transaction(&mut a, &[&["PING"]]), NULL_ARRAY);
 }
@@ -217,11 +217,11 @@ fn watch_fails_exec_when_the_key_expires() {
 #[test]
 fn watch_detects_lazy_expiry_at_exec() {
     let (_s, mut a, _) = two();
-    cmd(&mut a, &["SET", "k", "1", "PX", "30"]);
+    cmd(&mut a, &["SET", "k", "1", "PX", "300"]);
     assert_eq!(cmd(&mut a, &["WATCH", "k"]), OK);
     assert_eq!(cmd(&mut a, &["MULTI"]), OK);
     assert_eq!(cmd(&mut a, &["GET", "k"]), QUEUED);
-    std::thread::sleep(Duration::from_millis(60));
+    std::thread::sleep(Duration::from_millis(450));
     assert_eq!(cmd(&mut a, &["EXEC"]), NULL_ARRAY);
 }
 

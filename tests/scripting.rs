@@ -365,14 +365,21 @@ fn scripts_are_atomic() {
     let mut a = s.raw();
     let mut b = s.raw();
     cmd(&mut a, &["SET", "counter", "0"]);
-    // The script runs for a while; b's command waits for all of it.
-    let body = "local t = redis.call('time')[1] + 0 \
-                for i = 1, 100 do redis.call('incr', 'counter') end \
-                local x = 0 for i = 1, 2000000 do x = x + i end \
+    // Increments interleaved with a busy loop: another client reading
+    // meanwhile sees the value before the script or after it, never between.
+    let body = "for i = 1, 100 do redis.call('incr', 'counter') \
+                local x = 0 for j = 1, 20000 do x = x + j end end \
                 return redis.call('get', 'counter')";
     send_raw(&mut a, &encode(&[b"EVAL", body.as_bytes(), b"0"]));
-    std::thread::sleep(Duration::from_millis(5));
-    assert_eq!(cmd(&mut b, &["GET", "counter"]), b"$3\r\n100\r\n");
+    let seen_final = poll_until(Duration::from_secs(10), || {
+        let r = cmd(&mut b, &["GET", "counter"]);
+        assert!(
+            r == b"$1\r\n0\r\n" || r == b"$3\r\n100\r\n",
+            "a partial script was visible: {r:?}"
+        );
+        r == b"$3\r\n100\r\n"
+    });
+    assert!(seen_final);
     assert_eq!(read_reply_bytes(&mut a), b"$3\r\n100\r\n");
 }
 
