@@ -49,6 +49,8 @@ pub const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previ
 pub const NOSCRIPT: &[u8] = b"-NOSCRIPT No matching script. Please use EVAL.\r\n";
 pub const NUMKEYS_NEGATIVE: &[u8] = b"-ERR Number of keys can't be negative\r\n";
 pub const NUMKEYS_TOO_MANY: &[u8] = b"-ERR Number of keys can't be greater than number of args\r\n";
+pub const SCRIPT_RO_WRITE_FLAG: &[u8] =
+    b"-ERR Can not execute a script with write flag using *_ro command.\r\n";
 pub const SCRIPT_FLUSH_MODE: &[u8] = b"-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n";
 
 /// `-ERR Unsupported option <opt>` (EXPIRE family).

@@ -634,3 +634,41 @@ fn a_command_refused_while_busy_fails_the_transaction() {
     );
     assert_eq!(cmd(&mut m, &["EXISTS", "k"]), b":0\r\n");
 }
+
+#[test]
+fn shebang_flags_as_redis_7() {
+    let (_s, mut c) = conn();
+    assert_eq!(eval(&mut c, "#!lua\nreturn 1"), b":1\r\n");
+    let body = "#!lua flags=no-writes\nreturn redis.call('set','x','1')";
+    let want = script_err(
+        &mut c,
+        body,
+        "ERR Write commands are not allowed from read-only scripts.",
+        2,
+    );
+    assert_eq!(eval(&mut c, body), want);
+    assert_eq!(
+        eval(&mut c, "#!lua flags=bad\nreturn 1"),
+        b"-ERR Unexpected flag in script shebang: bad\r\n"
+    );
+    assert_eq!(
+        eval(&mut c, "#!lua name=x\nreturn 1"),
+        b"-ERR Unknown lua shebang option: name=x\r\n"
+    );
+    assert_eq!(
+        eval(&mut c, "#!python\nreturn 1"),
+        b"-ERR Unexpected engine in script shebang: #!python\r\n"
+    );
+    assert_eq!(eval(&mut c, "#!lua"), b"-ERR Invalid script shebang\r\n");
+    assert_eq!(
+        cmd(
+            &mut c,
+            &["EVAL_RO", "#!lua\nreturn redis.call('set','x','1')", "0"]
+        ),
+        b"-ERR Can not execute a script with write flag using *_ro command.\r\n"
+    );
+    assert_eq!(
+        cmd(&mut c, &["EVAL_RO", "#!lua flags=no-writes\nreturn 3", "0"]),
+        b":3\r\n"
+    );
+}

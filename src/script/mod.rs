@@ -142,10 +142,19 @@ struct Natives {
     argranges: Vec<(usize, usize)>,
 }
 
+/// A compiled script and what its `#!lua` line declared.
+struct Script {
+    func: Function,
+    /// Started with a shebang (Redis 7's flag-aware scripts).
+    shebang: bool,
+    /// `flags=no-writes`.
+    no_writes: bool,
+}
+
 pub struct Engine {
     lua: Lua,
     /// Compiled scripts by lowercase hex SHA1.
-    cache: HashMap<[u8; 40], Function, ahash::RandomState>,
+    cache: HashMap<[u8; 40], Script, ahash::RandomState>,
     /// The read-only proxy scripts see as their environment.
     env: Table,
     xpcall: Function,
@@ -290,9 +299,18 @@ impl Engine {
         if self.cache.contains_key(&sha) {
             return Ok(sha);
         }
-        let f = self
+        let shebang = parse_shebang(body)?;
+        // The `#!lua` line becomes a comment, so that line numbers stay.
+        let code: std::borrow::Cow<[u8]> = if shebang.is_some() {
+            let mut c = b"--".to_vec();
+            c.extend_from_slice(body);
+            c.into()
+        } else {
+            body.into()
+        };
+        let func = self
             .lua
-            .load(body)
+            .load(&*code)
             .set_name("@user_script")
             .set_environment(self.env.clone())
             .into_function()
@@ -301,7 +319,14 @@ impl Engine {
                 msg.extend_from_slice(error_text(&e).as_bytes());
                 msg
             })?;
-        self.cache.insert(sha, f);
+        self.cache.insert(
+            sha,
+            Script {
+                func,
+                shebang: shebang.is_some(),
+                no_writes: shebang.unwrap_or(false),
+            },
+        );
         Ok(sha)
     }
 
@@ -329,9 +354,14 @@ impl Engine {
             ..
         } = self;
         // One lookup of the SHA per call.
-        let Some(func) = cache.get(sha) else {
+        let Some(script) = cache.get(sha) else {
             return ctx.out.raw(errors::NOSCRIPT);
         };
+        if read_only && script.shebang && !script.no_writes {
+            return ctx.out.raw(errors::SCRIPT_RO_WRITE_FLAG);
+        }
+        let read_only = read_only || script.no_writes;
+        let func = &script.func;
         if let Err(e) = set_arrays(lua, keys, argv, lens, args, numkeys) {
             return ctx.out.error(format!("ERR {}", error_text(&e)).as_bytes());
         }
@@ -525,6 +555,46 @@ fn refused_in_scripts(cmd: &'static crate::cmd::Command) -> bool {
         Some(&r) if std::ptr::eq(&COMMANDS[row], cmd) => r,
         _ => cmd.flags & flags::NOSCRIPT != 0 || REDIS_NOSCRIPT.binary_search(&cmd.name).is_ok(),
     }
+}
+
+/// Flags a `#!lua flags=...` line may name (Redis 7.0).
+const SHEBANG_FLAGS: &[&str] = &[
+    "no-writes",
+    "allow-oom",
+    "allow-stale",
+    "no-cluster",
+    "allow-cross-slot-keys",
+];
+
+/// Redis 7's script shebang: None without one, Some(no-writes) with a
+/// valid `#!lua [flags=a,b]` first line, or Redis's error reply text.
+fn parse_shebang(body: &[u8]) -> Result<Option<bool>, Vec<u8>> {
+    if !body.starts_with(b"#!") {
+        return Ok(None);
+    }
+    let Some(end) = memchr::memchr(b'\n', body) else {
+        return Err(b"ERR Invalid script shebang".to_vec());
+    };
+    let line = &body[..end];
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split(' ').filter(|w| !w.is_empty());
+    let engine = words.next().unwrap_or("#!");
+    if engine != "#!lua" {
+        return Err(format!("ERR Unexpected engine in script shebang: {engine}").into_bytes());
+    }
+    let mut no_writes = false;
+    for opt in words {
+        let Some(flags) = opt.strip_prefix("flags=") else {
+            return Err(format!("ERR Unknown lua shebang option: {opt}").into_bytes());
+        };
+        for flag in flags.split(',').filter(|f| !f.is_empty()) {
+            if !SHEBANG_FLAGS.contains(&flag) {
+                return Err(format!("ERR Unexpected flag in script shebang: {flag}").into_bytes());
+            }
+            no_writes |= flag == "no-writes";
+        }
+    }
+    Ok(Some(no_writes))
 }
 
 /// Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, text without
