@@ -97,6 +97,26 @@ pub(super) fn install_redis_natives(
         })?,
     )?;
     redis.raw_set(
+        "acl_check_cmd",
+        lua.create_function(|_, args: MultiValue| {
+            let name = match args.front() {
+                Some(LuaValue::String(s)) => s.as_bytes().to_vec(),
+                _ => {
+                    return Err(mlua::Error::runtime(
+                        "Please specify at least one argument for this redis lib call",
+                    ));
+                }
+            };
+            // No ACLs: every known command is allowed.
+            if crate::cmd::table().lookup(&name).is_none() {
+                return Err(mlua::Error::runtime(
+                    "Invalid command passed to redis.acl_check_cmd()",
+                ));
+            }
+            Ok(true)
+        })?,
+    )?;
+    redis.raw_set(
         "setresp",
         lua.create_function(move |_, args: MultiValue| {
             if args.len() != 1 {
@@ -113,6 +133,87 @@ pub(super) fn install_redis_natives(
                 return Err(mlua::Error::runtime("RESP version must be 2 or 3."));
             }
             state.resp.set(v as u8);
+            Ok(())
+        })?,
+    )?;
+    Ok(())
+}
+
+/// Redis's `redisLrand48` (the 48-bit `lrand48` generator), which its
+/// Lua's `math.random` uses: same seed, same sequence as redis-server.
+struct Rand48(std::cell::Cell<u64>);
+
+impl Rand48 {
+    const MASK: u64 = (1 << 48) - 1;
+
+    fn new() -> Self {
+        Rand48(std::cell::Cell::new(0x1234_ABCD_330E))
+    }
+
+    fn seed(&self, seed: i32) {
+        self.0
+            .set(((u64::from(seed as u32)) << 16 | 0x330E) & Self::MASK);
+    }
+
+    fn next(&self) -> i32 {
+        let x = (0x5_DEEC_E66D_u64
+            .wrapping_mul(self.0.get())
+            .wrapping_add(0xB))
+            & Self::MASK;
+        self.0.set(x);
+        (x >> 17) as i32
+    }
+}
+
+/// `math.random` and `math.randomseed` as Redis's patched lmathlib.
+pub(super) fn install_random(lua: &Lua, math: &Table) -> mlua::Result<()> {
+    let rng = Rc::new(Rand48::new());
+    let r = rng.clone();
+    math.raw_set(
+        "random",
+        lua.create_function(move |lua, args: MultiValue| {
+            const MAX: f64 = i32::MAX as f64;
+            let x = f64::from(r.next() % i32::MAX) / MAX;
+            let int = |i: usize| -> mlua::Result<i64> {
+                match args.get(i) {
+                    Some(LuaValue::Integer(v)) => Ok(*v),
+                    Some(LuaValue::Number(n)) => Ok(*n as i64),
+                    _ => Err(lua_error(
+                        lua,
+                        &format!("bad argument #{} to 'random' (number expected)", i + 1),
+                    )),
+                }
+            };
+            let empty = |n: usize| {
+                lua_error(
+                    lua,
+                    &format!("bad argument #{n} to 'random' (interval is empty)"),
+                )
+            };
+            match args.len() {
+                0 => Ok(x),
+                1 => {
+                    let u = int(0)?;
+                    if u < 1 {
+                        return Err(empty(1));
+                    }
+                    Ok((x * u as f64).floor() + 1.0)
+                }
+                2 => {
+                    let (l, u) = (int(0)?, int(1)?);
+                    if l > u {
+                        return Err(empty(2));
+                    }
+                    Ok((x * (u - l + 1) as f64).floor() + l as f64)
+                }
+                _ => Err(lua_error(lua, "wrong number of arguments")),
+            }
+        })?,
+    )?;
+    math.raw_set(
+        "randomseed",
+        lua.create_function(move |_, seed: f64| {
+            rng.seed(seed as i64 as i32);
             Ok(())
         })?,
     )?;

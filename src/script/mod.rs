@@ -183,6 +183,7 @@ impl Engine {
         globals.raw_set("cjson", libs::cjson(&lua)?)?;
         globals.raw_set("cmsgpack", libs::cmsgpack(&lua)?)?;
         globals.raw_set("struct", libs::struct_lib(&lua)?)?;
+        libs::install_random(&lua, &globals.raw_get::<Table>("math")?)?;
         let hidden = lua.create_table()?;
         hidden.raw_set(
             "is_call_error",
