@@ -417,6 +417,7 @@ fn watch_on_collections_is_precise() {
         &["HSET", "hash", "f", "changed"],
         &["RPUSH", "list", "y"],
         &["ZINCRBY", "zset", "1", "m"],
+        &["LMPOP", "1", "list", "RIGHT"],
         &["LPOP", "list"],
     ] {
         assert_eq!(cmd(&mut a, &["WATCH", "set", "hash", "list", "zset"]), OK);

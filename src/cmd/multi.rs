@@ -218,7 +218,14 @@ pub fn call_watched(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
     let mut before: Vec<(usize, Before)> = Vec::new();
     {
         let db = &mut ctx.shared.dbs[dbi];
-        for i in key_positions(cmd, args.len()) {
+        // Movable keys (LMPOP, ZMPOP...: no fixed positions in the table):
+        // every argument that names a watched key is looked at.
+        let positions: Box<dyn Iterator<Item = usize>> = if cmd.first_key <= 0 {
+            Box::new(1..args.len())
+        } else {
+            Box::new(key_positions(cmd, args.len()))
+        };
+        for i in positions {
             let key = args.get(i);
             if !db.is_watched(key) {
                 continue;
