@@ -38,6 +38,13 @@ pub struct Config {
     /// Milliseconds a script may run before other clients get `-BUSY`
     /// (also `lua-time-limit`); 0 = never.
     pub busy_reply_threshold: u64,
+    /// `list-max-listpack-size`: how full a list node gets (negative:
+    /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
+    pub list_max_listpack_size: i64,
+    /// A hash stays compact (`listpack`) up to this many fields...
+    pub hash_max_listpack_entries: usize,
+    /// ... and while every field and value is at most this many bytes.
+    pub hash_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -75,6 +82,11 @@ impl Default for Config {
             ],
             config_file: None,
             busy_reply_threshold: 5000,
+            list_max_listpack_size: -2,
+            // redis-server's built-in defaults (its sample redis.conf
+            // says 128 entries).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
         }
     }
 }
@@ -322,6 +334,73 @@ const DIRECTIVES: &[Directive] = &[
     },
 ];
 
+/// Directives of the compact encodings, each under its Redis 7 name and
+/// its older `ziplist` alias (both answer CONFIG GET, as in Redis).
+macro_rules! encoding_directive {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $ty:ty) => {
+        Directive {
+            name: $name,
+            get: |c| c.$field.to_string(),
+            set: |c, a| {
+                c.$field = int(one(a)?, $min, $max)? as $ty;
+                Ok(())
+            },
+            mutable: true,
+        }
+    };
+}
+
+const ENCODING_DIRECTIVES: &[Directive] = &[
+    encoding_directive!(
+        "list-max-listpack-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "list-max-ziplist-size",
+        list_max_listpack_size,
+        i32::MIN as i64,
+        i32::MAX as i64,
+        i64
+    ),
+    encoding_directive!(
+        "hash-max-listpack-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "hash-max-ziplist-entries",
+        hash_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-listpack-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "hash-max-ziplist-value",
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, a| {
+            c.hash_max_listpack_value = memory(one(a)?, 0)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+];
+
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
     match a {
         [v] => Ok(v),
@@ -384,10 +463,12 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
+fn all_directives() -> impl Iterator<Item = &'static Directive> {
+    DIRECTIVES.iter().chain(ENCODING_DIRECTIVES)
+}
+
 fn find(name: &str) -> Option<&'static Directive> {
-    DIRECTIVES
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(name))
+    all_directives().find(|d| d.name.eq_ignore_ascii_case(name))
 }
 
 /// A start-up configuration error, printed the way redis-server does.
@@ -470,8 +551,7 @@ impl Config {
 
     /// CONFIG GET: `(name, value)` for every directive matching any pattern.
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        DIRECTIVES
-            .iter()
+        all_directives()
             .filter(|d| {
                 patterns
                     .iter()

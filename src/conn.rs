@@ -85,6 +85,9 @@ pub struct ClientState {
     pub last_interaction_ms: u64,
     /// MULTI queue and WATCHed keys, while there are any.
     pub tx: Option<Box<crate::cmd::multi::Tx>>,
+    /// Waiting in a blocking command (BLPOP, ...): no further command of
+    /// this client runs until it is served or times out (`blocking.rs`).
+    pub blocked: bool,
 }
 
 impl ClientState {
@@ -101,6 +104,7 @@ impl ClientState {
             created_ms: now_ms,
             last_interaction_ms: now_ms,
             tx: None,
+            blocked: false,
         }
     }
 }

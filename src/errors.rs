@@ -138,3 +138,19 @@ pub fn unknown_subcommand(out: &mut Reply, cmd: &str, sub: &[u8]) {
     msg.extend_from_slice(b" HELP.");
     out.error(&msg);
 }
+
+// Lists, hashes and blocking commands.
+pub const TIMEOUT_NOT_FLOAT: &[u8] = b"-ERR timeout is not a float or out of range\r\n";
+pub const INDEX_OUT_OF_RANGE: &[u8] = b"-ERR index out of range\r\n";
+pub const NUMKEYS_NOT_POSITIVE: &[u8] = b"-ERR numkeys should be greater than 0\r\n";
+pub const COUNT_NOT_POSITIVE: &[u8] = b"-ERR count should be greater than 0\r\n";
+pub const LPOS_RANK_ZERO: &[u8] = b"-ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list\r\n";
+pub const LPOS_RANK_RANGE: &[u8] =
+    b"-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n";
+pub const LPOS_COUNT_NEGATIVE: &[u8] = b"-ERR COUNT can't be negative\r\n";
+pub const LPOS_MAXLEN_NEGATIVE: &[u8] = b"-ERR MAXLEN can't be negative\r\n";
+pub const HASH_NOT_INTEGER: &[u8] = b"-ERR hash value is not an integer\r\n";
+pub const HASH_NOT_FLOAT: &[u8] = b"-ERR hash value is not a float\r\n";
+pub const VALUE_OUT_OF_RANGE: &[u8] = b"-ERR value is out of range\r\n";
+pub const LFU_NOT_SELECTED: &[u8] = b"-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n";
+pub const NAN_OR_INFINITY: &[u8] = b"-ERR value is NaN or Infinity\r\n";

@@ -1,6 +1,7 @@
 //! ferrite: a Redis-compatible, single-threaded in-memory server.
 
 pub mod alloc;
+pub mod blocking;
 pub mod cmd;
 pub mod config;
 pub mod conn;
@@ -11,4 +12,5 @@ pub mod resp;
 pub mod script;
 pub mod server;
 pub mod sys;
+pub mod types;
 pub mod util;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use slab::Slab;
 
+use crate::blocking::{self, Blocking};
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
 use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
@@ -120,6 +121,8 @@ pub struct Shared {
     pub shutdown: bool,
     /// The Lua engine, created by the first script command.
     pub scripts: Option<Box<crate::script::Engine>>,
+    /// Clients waiting in blocking commands, and the keys they wait for.
+    pub blocking: Blocking,
 }
 
 impl Shared {
@@ -244,6 +247,7 @@ impl<R: Reactor> Server<R> {
             run_id: run_id(),
             shutdown: false,
             scripts: None,
+            blocking: Blocking::default(),
         };
         shared.refresh_clock();
         Ok(Server {
@@ -268,7 +272,13 @@ impl<R: Reactor> Server<R> {
             let timeout = if !self.pending.is_empty() || self.expire_backlog {
                 Some(Duration::ZERO)
             } else {
-                Some(self.next_cron.saturating_duration_since(Instant::now()))
+                let mut t = self.next_cron.saturating_duration_since(Instant::now());
+                // Wake for the next blocked client's deadline (ms precision).
+                if let Some(d) = self.shared.blocking.next_deadline() {
+                    let ms = (d + 1).saturating_sub(self.shared.now_ms);
+                    t = t.min(Duration::from_millis(ms));
+                }
+                Some(t)
             };
             events.clear();
             self.reactor.poll(&mut events, timeout)?;
@@ -443,6 +453,32 @@ impl<R: Reactor> Server<R> {
     /// Runs complete commands from the connection's buffer. Returns true
     /// if complete commands remain (the slice budget ran out).
     fn process_input(&mut self, id: usize) -> bool {
+        let slice_start = Instant::now();
+        let mut ran = 0;
+        loop {
+            let (more, serve) = self.process_commands(id, &mut ran, slice_start);
+            if !serve {
+                return more;
+            }
+            // A command made keys ready: serve their blocked clients
+            // before this client's next command, as Redis.
+            blocking::handle_clients_blocked_on_keys(
+                &mut self.shared,
+                &mut self.conns,
+                &mut self.pending,
+            );
+        }
+    }
+
+    /// The command loop of [`process_input`](Self::process_input): returns
+    /// whether complete commands remain, and whether it stopped early for
+    /// blocked clients to be served.
+    fn process_commands(
+        &mut self,
+        id: usize,
+        ran: &mut usize,
+        slice_start: Instant,
+    ) -> (bool, bool) {
         let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
         // The reactor and the other connections are lent to a script that
         // runs long (see script::serve) for this batch.
@@ -473,19 +509,19 @@ impl<R: Reactor> Server<R> {
             kill,
             ..
         } = conn;
-        let mut ran = 0;
         let mut more = false;
-        let slice_start = Instant::now();
-        while !state.close_after_reply {
-            if ran == COMMANDS_PER_SLICE
-                || (ran % SLICE_CLOCK_EVERY == 0
-                    && ran > 0
+        let mut serve = false;
+        while !state.close_after_reply && !state.blocked {
+            let ran_now = *ran;
+            if ran_now == COMMANDS_PER_SLICE
+                || (ran_now.is_multiple_of(SLICE_CLOCK_EVERY)
+                    && ran_now > 0
                     && slice_start.elapsed() >= SLICE_BUDGET)
             {
                 more = !rbuf.is_empty();
                 break;
             }
-            if ran % WARM_MAX == 0 {
+            if ran_now.is_multiple_of(WARM_MAX) {
                 warm_ahead(
                     &mut self.lookahead,
                     rbuf.data_mut(),
@@ -505,7 +541,7 @@ impl<R: Reactor> Server<R> {
                     };
                     self.table.dispatch(&mut ctx, args);
                     rbuf.consume(consumed);
-                    ran += 1;
+                    *ran += 1;
                     if output_over_limit(
                         wbuf.len() - *wpos,
                         &limit,
@@ -514,6 +550,14 @@ impl<R: Reactor> Server<R> {
                     ) {
                         // As Redis: the client is dropped, its output with it.
                         *kill = true;
+                        break;
+                    }
+                    if state.blocked {
+                        self.shared.blocking.register(id);
+                        break;
+                    }
+                    if self.shared.blocking.has_ready() {
+                        serve = true;
                         break;
                     }
                 }
@@ -529,7 +573,7 @@ impl<R: Reactor> Server<R> {
                 }
             }
         }
-        more
+        (more, serve)
     }
 
     /// Catches up after a script that served other clients while busy:
@@ -617,6 +661,9 @@ impl<R: Reactor> Server<R> {
 
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
+            if conn.state.blocked {
+                self.shared.blocking.remove_client(id);
+            }
             self.reactor.deregister(&mut conn.sock);
             cmd::multi::unwatch_all(&mut conn.state, &mut self.shared.dbs);
             self.shared.connected_clients = self.conns.len();
@@ -645,7 +692,10 @@ impl<R: Reactor> Server<R> {
             let idle: Vec<usize> = self
                 .conns
                 .iter()
-                .filter(|(_, c)| now.saturating_sub(c.state.last_interaction_ms) > timeout_ms)
+                .filter(|(_, c)| {
+                    // As Redis, a blocked client is not idle.
+                    !c.state.blocked && now.saturating_sub(c.state.last_interaction_ms) > timeout_ms
+                })
                 .map(|(id, _)| id)
                 .collect();
             for id in idle {
@@ -666,12 +716,16 @@ impl<R: Reactor> Server<R> {
     /// Work done before the loop waits: a time-boxed expiry pass over the
     /// databases with due keys.
     fn before_sleep(&mut self) {
+        blocking::handle_timeouts(&mut self.shared, &mut self.conns, &mut self.pending);
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
         let mut backlog = false;
         for db in &mut self.shared.dbs {
             let (_, more) = db.active_expire(now, until);
             backlog |= more;
+            if let Some(g) = db.take_garbage() {
+                self.shared.lazyfree.free(g);
+            }
             db.release_retired(RELEASE_BUCKETS);
         }
         self.expire_backlog = backlog;

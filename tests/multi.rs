@@ -388,22 +388,28 @@ fn lacks(c: &mut TcpStream, command: &[&str]) -> bool {
 #[test]
 fn watch_on_collections_is_precise() {
     let (_s, mut a, mut b) = two();
-    if lacks(&mut a, &["SADD", "set", "m"]) || lacks(&mut a, &["HSET", "hash", "f", "v"]) {
-        return;
-    }
     cmd(&mut a, &["RPUSH", "list", "x"]);
-    cmd(&mut a, &["ZADD", "zset", "1", "m"]);
+    cmd(&mut a, &["HSET", "hash", "f", "v"]);
+    // Sets and sorted sets join when their commands exist.
+    let sets = !lacks(&mut a, &["SADD", "set", "m"]);
+    let zsets = !lacks(&mut a, &["ZADD", "zset", "1", "m"]);
+    let watch_all = ["WATCH", "set", "hash", "list", "zset"];
     // Writes that change nothing leave the watch intact.
-    for noop in [
-        &["SADD", "set", "m"][..],
-        &["SREM", "set", "other"],
+    let mut noops: Vec<&[&str]> = vec![
         &["HDEL", "hash", "nofield"],
         &["HSETNX", "hash", "f", "w"],
         &["LREM", "list", "0", "nothing"],
-        &["ZREM", "zset", "nomember"],
         &["LINSERT", "list", "BEFORE", "nopivot", "y"],
-    ] {
-        assert_eq!(cmd(&mut a, &["WATCH", "set", "hash", "list", "zset"]), OK);
+        &["LPUSHX", "nolist", "y"],
+    ];
+    if sets {
+        noops.extend([&["SADD", "set", "m"][..], &["SREM", "set", "other"]]);
+    }
+    if zsets {
+        noops.push(&["ZREM", "zset", "nomember"]);
+    }
+    for noop in noops {
+        assert_eq!(cmd(&mut a, &watch_all), OK);
         cmd(&mut b, noop);
         assert_eq!(
             transaction(&mut a, &[&["PING"]]),
@@ -412,15 +418,22 @@ fn watch_on_collections_is_precise() {
         );
     }
     // Writes that change the value in place break it.
-    for change in [
-        &["SADD", "set", "n"][..],
+    let mut changes: Vec<&[&str]> = vec![
         &["HSET", "hash", "f", "changed"],
+        &["HINCRBY", "hash", "n", "1"],
         &["RPUSH", "list", "y"],
-        &["ZINCRBY", "zset", "1", "m"],
+        &["LSET", "list", "0", "z"],
         &["LMPOP", "1", "list", "RIGHT"],
         &["LPOP", "list"],
-    ] {
-        assert_eq!(cmd(&mut a, &["WATCH", "set", "hash", "list", "zset"]), OK);
+    ];
+    if sets {
+        changes.push(&["SADD", "set", "n"]);
+    }
+    if zsets {
+        changes.push(&["ZINCRBY", "zset", "1", "m"]);
+    }
+    for change in changes {
+        assert_eq!(cmd(&mut a, &watch_all), OK);
         cmd(&mut b, change);
         assert_eq!(
             transaction(&mut a, &[&["PING"]]),
@@ -428,6 +441,50 @@ fn watch_on_collections_is_precise() {
             "after {change:?}"
         );
     }
+}
+
+#[test]
+fn blocking_commands_answer_at_once_inside_exec() {
+    let (_s, mut a, _) = two();
+    let got = transaction(
+        &mut a,
+        &[
+            &["BLPOP", "empty", "0"],
+            &["RPUSH", "l", "x"],
+            &["BRPOP", "l", "0"],
+        ],
+    );
+    assert_eq!(got, b"*3\r\n*-1\r\n:1\r\n*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
+}
+
+#[test]
+fn a_served_blocked_client_breaks_watches_on_what_it_writes() {
+    let s = Server::start();
+    let mut a = s.raw();
+    let mut blocked = s.raw();
+    let mut pusher = s.raw();
+    cmd(&mut a, &["RPUSH", "dst", "old"]);
+    // BLMOVE src dst waits; a push to src wakes it, and it pushes onto dst
+    // in place.
+    send_raw(
+        &mut blocked,
+        &encode(&[b"BLMOVE", b"src", b"dst", b"LEFT", b"LEFT", b"0"]),
+    );
+    // Wait until it is blocked where INFO says so; otherwise give it a
+    // moment (if the push came first, BLMOVE would not block, and the
+    // watch must break all the same).
+    poll_until(Duration::from_millis(300), || {
+        let info = cmd(&mut a, &["INFO", "clients"]);
+        String::from_utf8_lossy(&info).contains("blocked_clients:1")
+    });
+    assert_eq!(cmd(&mut a, &["WATCH", "dst"]), OK);
+    assert_eq!(cmd(&mut pusher, &["RPUSH", "src", "v"]), b":1\r\n");
+    assert_eq!(read_reply_bytes(&mut blocked), b"$1\r\nv\r\n");
+    assert_eq!(transaction(&mut a, &[&["PING"]]), NULL_ARRAY);
+    assert_eq!(
+        cmd(&mut a, &["LRANGE", "dst", "0", "-1"]),
+        b"*2\r\n$1\r\nv\r\n$3\r\nold\r\n"
+    );
 }
 
 #[test]

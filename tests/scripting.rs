@@ -672,3 +672,27 @@ fn shebang_flags_as_redis_7() {
         b":3\r\n"
     );
 }
+
+#[test]
+fn blocking_commands_in_scripts_as_redis() {
+    let (_s, mut c) = conn();
+    // BLPOP and friends are refused; BLMPOP runs without blocking.
+    assert_eq!(
+        eval(&mut c, "return redis.pcall('blpop', 'nolist', '0')"),
+        b"-ERR This Redis command is not allowed from script\r\n"
+    );
+    assert_eq!(
+        eval(
+            &mut c,
+            "return redis.call('blmpop', '0', '1', 'nolist', 'LEFT')"
+        ),
+        b"$-1\r\n"
+    );
+    assert_eq!(
+        eval(
+            &mut c,
+            "redis.call('rpush', 'bl', 'a') return redis.call('blmpop', '0', '1', 'bl', 'LEFT')"
+        ),
+        b"*2\r\n$2\r\nbl\r\n*1\r\n$1\r\na\r\n"
+    );
+}

@@ -536,12 +536,10 @@ fn setex_wrong_arity() {
 }
 
 // ---------------------------------------------------------------------------
-// WRONGTYPE: these need a non-string key, created with RPUSH (ferrite gets
-// lists later; until then these are expected to fail against ferrite).
+// WRONGTYPE: these need a non-string key, created with RPUSH.
 // ---------------------------------------------------------------------------
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_set_get_on_list_aborts_the_set() {
     let srv = Server::start();
     let mut c = srv.raw();
@@ -554,7 +552,6 @@ fn wrongtype_set_get_on_list_aborts_the_set() {
 }
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_plain_set_overwrites_non_string() {
     let srv = Server::start();
     let mut c = srv.raw();
@@ -565,7 +562,6 @@ fn wrongtype_plain_set_overwrites_non_string() {
 }
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_setex_overwrites_non_string() {
     let srv = Server::start();
     let mut c = srv.raw();

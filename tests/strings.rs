@@ -619,12 +619,10 @@ fn setnx_sets_only_missing() {
 }
 
 // ---------------------------------------------------------------------------
-// WRONGTYPE: need a non-string key (RPUSH); expected to fail on ferrite until
-// lists exist.
+// WRONGTYPE: need a non-string key (RPUSH).
 // ---------------------------------------------------------------------------
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_string_commands_on_list() {
     let (_s, mut c) = conn();
     cmd(&mut c, &["RPUSH", "l", "a"]);
@@ -646,7 +644,6 @@ fn wrongtype_string_commands_on_list() {
 }
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_mget_returns_nil_for_non_strings() {
     let (_s, mut c) = conn();
     cmd(&mut c, &["SET", "a", "1"]);
@@ -658,7 +655,6 @@ fn wrongtype_mget_returns_nil_for_non_strings() {
 }
 
 #[test]
-#[ignore = "needs RPUSH: lists arrive with issue 6"]
 fn wrongtype_lcs_on_list() {
     let (_s, mut c) = conn();
     cmd(&mut c, &["SET", "a", "1"]);

@@ -8,16 +8,12 @@ use crate::resp::Args;
 use crate::util::glob::glob_match;
 use crate::util::num::parse_i64;
 
-/// DEL key [key ...] (also UNLINK: freeing is cheap for the values that
-/// exist today; large ones will go to the lazyfree thread)
+/// DEL key [key ...] (also UNLINK: either way a big value is freed on
+/// the lazyfree thread)
 pub fn del(ctx: &mut Ctx, args: Args) {
     let now = ctx.now();
     let db = ctx.db();
-    let n = args
-        .iter()
-        .skip(1)
-        .filter(|k| db.remove(k, now).is_some())
-        .count();
+    let n = args.iter().skip(1).filter(|k| db.delete(k, now)).count();
     ctx.out.int(n as i64);
 }
 
@@ -70,11 +66,13 @@ fn rename_generic(ctx: &mut Ctx, args: Args, nx: bool) {
         if nx {
             return ctx.out.int(0);
         }
-        db.remove(dst, now);
+        db.delete(dst, now);
     }
     if let Some(slot) = db.remove(src, now) {
         db.insert_slot(dst, slot);
     }
+    let dbi = ctx.client.db;
+    ctx.shared.blocking.signal_key_as_ready(dbi, dst);
     if nx { ctx.out.int(1) } else { ctx.out.ok() }
 }
 
@@ -142,9 +140,10 @@ pub fn copy(ctx: &mut Ctx, args: Args) {
         if !replace {
             return ctx.out.int(0);
         }
-        target.remove(dst, now);
+        target.delete(dst, now);
     }
     target.insert_slot(dst, slot);
+    ctx.shared.blocking.signal_key_as_ready(dst_db, dst);
     ctx.out.int(1);
 }
 
@@ -166,6 +165,7 @@ pub fn move_(ctx: &mut Ctx, args: Args) {
     if let Some(slot) = dbs[src_db].remove(key, now) {
         dbs[dst_db].insert_slot(key, slot);
     }
+    ctx.shared.blocking.signal_key_as_ready(dst_db, key);
     ctx.out.int(1);
 }
 
@@ -266,7 +266,7 @@ pub fn scan(ctx: &mut Ctx, args: Args) {
 /// A SCAN cursor as C's `strtoull`, which Redis uses: empty is 0, an
 /// optional sign (`-1` wraps to 2^64-1), no leading space, no trailing
 /// bytes, no overflow.
-fn parse_cursor(a: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(a: &[u8]) -> Option<u64> {
     let (neg, digits) = match a.first() {
         Some(b'-') => (true, &a[1..]),
         Some(b'+') => (false, &a[1..]),
@@ -313,6 +313,10 @@ pub fn swapdb(ctx: &mut Ctx, args: Args) {
     };
     let now = ctx.now();
     Db::swap(&mut ctx.shared.dbs, a, b, now);
+    // Clients blocked in either database now see other keys, as Redis's
+    // scanDatabaseForReadyKeys after SWAPDB.
+    ctx.shared.blocking.signal_db(a);
+    ctx.shared.blocking.signal_db(b);
     ctx.out.ok();
 }
 

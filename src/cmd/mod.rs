@@ -6,8 +6,11 @@
 //! handler; handlers never check arity themselves.
 
 pub mod expire;
+pub mod hash;
 pub mod keys;
+pub mod list;
 pub mod multi;
+pub mod object;
 pub mod scripting;
 pub mod server;
 pub mod string;
@@ -55,6 +58,8 @@ pub mod flags {
     pub const NOAUTH: u32 = 1 << 8;
     /// Refused unless `enable-debug-command` allows the client (DEBUG).
     pub const PROTECTED: u32 = 1 << 9;
+    /// May block the client (BLPOP, ...).
+    pub const BLOCKING: u32 = 1 << 10;
 }
 
 pub struct Command {
@@ -139,6 +144,47 @@ pub static COMMANDS: &[Command] = &[
     row!("expiretime", 2, READONLY | FAST, 1, 1, 1, expire::expiretime),
     row!("pexpiretime", 2, READONLY | FAST, 1, 1, 1, expire::pexpiretime),
     row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
+    // lists
+    row!("lpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::lpush),
+    row!("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::rpush),
+    row!("lpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::lpushx),
+    row!("rpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::rpushx),
+    row!("lpop", -2, WRITE | FAST, 1, 1, 1, list::lpop),
+    row!("rpop", -2, WRITE | FAST, 1, 1, 1, list::rpop),
+    row!("llen", 2, READONLY | FAST, 1, 1, 1, list::llen),
+    row!("lrange", 4, READONLY, 1, 1, 1, list::lrange),
+    row!("lindex", 3, READONLY, 1, 1, 1, list::lindex),
+    row!("lset", 4, WRITE | DENYOOM, 1, 1, 1, list::lset),
+    row!("linsert", 5, WRITE | DENYOOM, 1, 1, 1, list::linsert),
+    row!("lrem", 4, WRITE, 1, 1, 1, list::lrem),
+    row!("ltrim", 4, WRITE, 1, 1, 1, list::ltrim),
+    row!("lpos", -3, READONLY, 1, 1, 1, list::lpos),
+    row!("lmove", 5, WRITE | DENYOOM, 1, 2, 1, list::lmove),
+    row!("rpoplpush", 3, WRITE | DENYOOM, 1, 2, 1, list::rpoplpush),
+    row!("lmpop", -4, WRITE, 0, 0, 0, list::lmpop),
+    row!("blpop", -3, WRITE | BLOCKING, 1, -2, 1, list::blpop),
+    row!("brpop", -3, WRITE | BLOCKING, 1, -2, 1, list::brpop),
+    row!("blmove", 6, WRITE | DENYOOM | BLOCKING, 1, 2, 1, list::blmove),
+    row!("brpoplpush", 4, WRITE | DENYOOM | BLOCKING, 1, 2, 1, list::brpoplpush),
+    row!("blmpop", -5, WRITE | BLOCKING, 0, 0, 0, list::blmpop),
+    // hashes
+    row!("hset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hset),
+    row!("hmset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hmset),
+    row!("hsetnx", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hsetnx),
+    row!("hget", 3, READONLY | FAST, 1, 1, 1, hash::hget),
+    row!("hmget", -3, READONLY | FAST, 1, 1, 1, hash::hmget),
+    row!("hgetall", 2, READONLY, 1, 1, 1, hash::hgetall),
+    row!("hkeys", 2, READONLY, 1, 1, 1, hash::hkeys),
+    row!("hvals", 2, READONLY, 1, 1, 1, hash::hvals),
+    row!("hdel", -3, WRITE | FAST, 1, 1, 1, hash::hdel),
+    row!("hexists", 3, READONLY | FAST, 1, 1, 1, hash::hexists),
+    row!("hlen", 2, READONLY | FAST, 1, 1, 1, hash::hlen),
+    row!("hstrlen", 3, READONLY | FAST, 1, 1, 1, hash::hstrlen),
+    row!("hincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hincrby),
+    row!("hincrbyfloat", 4, WRITE | DENYOOM | FAST, 1, 1, 1, hash::hincrbyfloat),
+    row!("hrandfield", -2, READONLY, 1, 1, 1, hash::hrandfield),
+    row!("hscan", -3, READONLY, 1, 1, 1, hash::hscan),
+    row!("object", -2, READONLY, 2, 2, 1, object::object),
     // server and connection
     row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
     row!("echo", 2, FAST, 0, 0, 0, server::echo),

@@ -5,7 +5,7 @@
 //! byte buffer and remembered as ranges, so EXEC hands handlers the same
 //! borrowed [`Args`] the parser gives them, with no per-argument `Vec`.
 
-use super::{Command, Ctx, table};
+use super::{Command, Ctx, Handler, table};
 use crate::conn::ClientState;
 use crate::db::{Db, Value};
 use crate::errors;
@@ -172,10 +172,13 @@ pub fn exec(ctx: &mut Ctx, _args: Args) {
     }
     ctx.out.array(tx.cmds.len());
     let t = table();
+    // Blocking commands answer at once inside a transaction, as Redis.
+    let deny = std::mem::replace(&mut ctx.shared.blocking.deny_blocking, true);
     for &(cmd, first, end) in &tx.cmds {
         let args = Args::new(&tx.buf, &tx.ranges[first..end]);
         t.call(ctx, cmd, args);
     }
+    ctx.shared.blocking.deny_blocking = deny;
 }
 
 /// What a watched key held before a write command, to tell afterwards
@@ -213,18 +216,38 @@ const SNAPSHOT_MAX: usize = 4096;
 /// the keyspace itself; an in-place change of a watched key is signalled
 /// here. A command that fails (error reply) changed nothing.
 pub fn call_watched(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+    // Movable keys (LMPOP, ZMPOP...: no fixed positions in the table):
+    // every argument that names a watched key is looked at.
+    if cmd.first_key <= 0 {
+        watched_call(ctx, cmd.handler, cmd.name, args, 1..args.len());
+    } else {
+        let positions = key_positions(cmd, args.len());
+        watched_call(ctx, cmd.handler, cmd.name, args, positions);
+    }
+}
+
+/// Re-runs a blocked command (`blocking.rs`) so that WATCH sees what it
+/// changes, as any other write: every argument may name a key.
+pub fn run_blocked(ctx: &mut Ctx, handler: Handler, args: Args) {
+    if ctx.shared.dbs[ctx.client.db].has_watched() {
+        watched_call(ctx, handler, "", args, 1..args.len());
+    } else {
+        handler(ctx, args);
+    }
+}
+
+fn watched_call(
+    ctx: &mut Ctx,
+    handler: Handler,
+    name: &str,
+    args: Args,
+    positions: impl Iterator<Item = usize>,
+) {
     let dbi = ctx.client.db;
     let now = ctx.now();
     let mut before: Vec<(usize, Before)> = Vec::new();
     {
         let db = &mut ctx.shared.dbs[dbi];
-        // Movable keys (LMPOP, ZMPOP...: no fixed positions in the table):
-        // every argument that names a watched key is looked at.
-        let positions: Box<dyn Iterator<Item = usize>> = if cmd.first_key <= 0 {
-            Box::new(1..args.len())
-        } else {
-            Box::new(key_positions(cmd, args.len()))
-        };
         for i in positions {
             let key = args.get(i);
             if !db.is_watched(key) {
@@ -241,14 +264,16 @@ pub fn call_watched(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
         }
     }
     let start = ctx.out.buffer().len();
-    (cmd.handler)(ctx, args);
+    handler(ctx, args);
     let reply = &ctx.out.buffer()[start..];
-    if before.is_empty() || reply.first() == Some(&b'-') {
+    // No reply: the command did not complete (a blocked client still
+    // waiting). An error: it changed nothing.
+    if before.is_empty() || reply.is_empty() || reply[0] == b'-' {
         return;
     }
     // Counted no-ops: these commands change nothing when they answer 0
     // (or -1), and Redis does not touch the key then.
-    let noop = (reply == b":0\r\n" || reply == b":-1\r\n") && NOOP_ON_ZERO.contains(&cmd.name);
+    let noop = (reply == b":0\r\n" || reply == b":-1\r\n") && NOOP_ON_ZERO.contains(&name);
     let db = &mut ctx.shared.dbs[dbi];
     for (i, b) in before {
         let key = args.get(i);

@@ -134,7 +134,7 @@ pub fn config(ctx: &mut Ctx, args: Args) {
     }
 }
 
-fn help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
+pub(crate) fn help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
     ctx.out.array(lines.len() + 3);
     ctx.out.simple(
         format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").as_bytes(),

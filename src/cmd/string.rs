@@ -130,6 +130,9 @@ fn reply_string(out: &mut Reply, v: &Value) {
         Value::Int(i) => out.bulk_i64(*i),
         Value::Small { len, buf } => out.bulk(&buf[..*len as usize]),
         Value::Raw(r) => out.bulk(r),
+        Value::Emb(b) => out.bulk(b),
+        // Callers check `is_string` first.
+        _ => out.raw(errors::WRONGTYPE),
     }
 }
 
@@ -404,8 +407,7 @@ pub fn append(ctx: &mut Ctx, args: Args) {
         Some(slot) => Some(slot.value.str_len()),
     };
     let Some(cur_len) = cur_len else {
-        ctx.db()
-            .set(key, Value::from_bytes_no_int(val), Ttl::Clear, now);
+        ctx.db().set(key, Value::from_bytes(val), Ttl::Clear, now);
         ctx.out.int(val.len() as i64);
         return;
     };

@@ -474,6 +474,11 @@ impl<V> Dict<V> {
     /// A random entry's key, as RANDOMKEY: a random non-empty bucket, then
     /// a random node of its chain.
     pub fn random_key(&mut self) -> Option<&Key> {
+        self.random_entry().map(|(k, _)| k)
+    }
+
+    /// A random entry (HRANDFIELD), picked as [`random_key`](Self::random_key).
+    pub fn random_entry(&mut self) -> Option<(&Key, &V)> {
         if self.is_empty() {
             return None;
         }
@@ -504,7 +509,7 @@ impl<V> Dict<V> {
         let mut cur = self.t[bucket_ti].buckets[bucket_idx].as_deref();
         while let Some(n) = cur {
             if pick == 0 {
-                return Some(&n.key);
+                return Some((&n.key, &n.val));
             }
             pick -= 1;
             cur = n.next.as_deref();

@@ -31,6 +31,11 @@ pub enum Ttl {
     At(u64),
 }
 
+/// Values whose free effort (elements) passes this are dropped on the
+/// lazyfree thread rather than on the loop, as Redis's
+/// `LAZYFREE_THRESHOLD`.
+pub const LAZYFREE_THRESHOLD: usize = 64;
+
 /// Items checked between two reads of the clock in a budgeted pass.
 const CLOCK_CHECK_EVERY: usize = 64;
 
@@ -46,6 +51,9 @@ pub struct Db {
     pub expired: u64,
     /// WATCHed keys of this database; signalled by every mutating path.
     watched: watch::Watched,
+    /// Big values removed or overwritten, waiting for the server to hand
+    /// them to the lazyfree thread (see [`Db::take_garbage`]).
+    garbage: Vec<Value>,
 }
 
 impl Db {
@@ -101,6 +109,7 @@ impl Db {
                 if !watched.is_empty() {
                     watched.touch(key, false);
                 }
+                Self::dispose_into(&mut self.garbage, slot.value);
                 None
             }
         }
@@ -117,7 +126,8 @@ impl Db {
         let old_when = match self.dict.get_hashed_mut(h, key) {
             Some(slot) => {
                 let old = slot.expire_at;
-                slot.value = value;
+                let old_value = std::mem::replace(&mut slot.value, value);
+                Self::dispose_into(&mut self.garbage, old_value);
                 if old != 0 && now > old && ttl == Ttl::Keep {
                     // An expired key's deadline is not kept for its successor.
                     slot.expire_at = 0;
@@ -168,6 +178,36 @@ impl Db {
         self.signal_modified(key);
     }
 
+    /// Deletes `key` (DEL, UNLINK), freeing a big value off the loop.
+    /// False if it was absent or already expired.
+    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
+        let h = self.dict.hash(key);
+        let Some(slot) = self.remove_hashed(h, key) else {
+            return false;
+        };
+        self.signal_modified(key);
+        let live = !slot.is_expired(now);
+        if !live {
+            self.expired += 1;
+        }
+        Self::dispose_into(&mut self.garbage, slot.value);
+        live
+    }
+
+    /// Drops `v` here if that is cheap, else keeps it for the lazyfree
+    /// thread.
+    fn dispose_into(garbage: &mut Vec<Value>, v: Value) {
+        if v.free_effort() > LAZYFREE_THRESHOLD {
+            garbage.push(v);
+        }
+    }
+
+    /// The big values removed since the last call, for the server to free
+    /// on the lazyfree thread.
+    pub fn take_garbage(&mut self) -> Option<Vec<Value>> {
+        (!self.garbage.is_empty()).then(|| std::mem::take(&mut self.garbage))
+    }
+
     /// Removes `key`; an already expired key counts as absent.
     pub fn remove(&mut self, key: &[u8], now: u64) -> Option<Slot> {
         let h = self.dict.hash(key);
@@ -175,6 +215,7 @@ impl Db {
         self.signal_modified(key);
         if slot.is_expired(now) {
             self.expired += 1;
+            Self::dispose_into(&mut self.garbage, slot.value);
             None
         } else {
             Some(slot)
@@ -242,6 +283,7 @@ impl Db {
                 .remove_where(item.hash, |s| s.expire_at == item.when);
             if let Some((key, slot)) = hit {
                 self.forget_deadline(slot.expire_at);
+                Self::dispose_into(&mut self.garbage, slot.value);
                 removed += 1;
                 self.signal_modified(key.as_bytes());
             }
@@ -502,6 +544,36 @@ mod tests {
         assert_eq!(db.heap_len(), 1);
         assert_eq!(db.expires(), 1);
         assert_eq!(db.avg_ttl(0), 5000);
+    }
+
+    fn big_list(n: usize) -> Value {
+        let mut l = crate::types::list::List::new();
+        for i in 0..n {
+            l.push(crate::types::list::End::Right, format!("{i}").as_bytes());
+        }
+        Value::List(Box::new(l))
+    }
+
+    #[test]
+    fn big_values_go_to_the_lazyfree_list() {
+        let mut db = Db::new();
+        db.set(b"small", big_list(LAZYFREE_THRESHOLD), Ttl::Clear, 0);
+        db.set(b"big", big_list(200_000), Ttl::Clear, 0);
+        assert!(db.delete(b"small", 0));
+        assert!(
+            db.take_garbage().is_none(),
+            "small values are dropped in place"
+        );
+        assert!(db.delete(b"big", 0));
+        assert!(!db.delete(b"big", 0));
+        let g = db.take_garbage().expect("the big list");
+        assert_eq!(g.len(), 1);
+        // Overwriting and expiring a big value defer its drop too.
+        db.set(b"k", big_list(200_000), Ttl::At(10), 0);
+        db.set(b"k", v("x"), Ttl::Keep, 0);
+        db.set(b"e", big_list(200_000), Ttl::At(10), 0);
+        db.active_expire(11, far());
+        assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
     }
 
     #[test]

@@ -7,10 +7,16 @@
 //! that APPEND and SETRANGE grow in amortised time. The enum is where lists,
 //! hashes, sets and sorted sets will join.
 
+use crate::types::hash::Hash;
+use crate::types::list::List;
 use crate::util::num::parse_i64;
 
 /// Longest string kept inside the entry; 30 keeps `Value` at 32 bytes.
 pub const SMALL_CAP: usize = 30;
+
+/// Longest string Redis stores as `embstr` (one allocation with its
+/// object header); longer ones, and any string changed in place, are `raw`.
+pub const EMBSTR_MAX: usize = 44;
 
 /// Longest text tried as an integer: 20 characters hold any i64.
 const MAX_INT_TEXT: usize = 20;
@@ -18,8 +24,18 @@ const MAX_INT_TEXT: usize = 20;
 #[derive(Clone)]
 pub enum Value {
     Int(i64),
-    Small { len: u8, buf: [u8; SMALL_CAP] },
+    Small {
+        len: u8,
+        buf: [u8; SMALL_CAP],
+    },
     Raw(Vec<u8>),
+    /// A string of `SMALL_CAP + 1 ..= EMBSTR_MAX` bytes as created by SET
+    /// and friends: OBJECT ENCODING reports `embstr` for it, as Redis does,
+    /// until an in-place change (APPEND, SETRANGE) makes it `raw`.
+    Emb(Box<[u8]>),
+    /// Boxed so that `Value` stays 32 bytes.
+    List(Box<List>),
+    Hash(Box<Hash>),
 }
 
 impl Value {
@@ -42,13 +58,15 @@ impl Value {
                 len: s.len() as u8,
                 buf,
             }
+        } else if s.len() <= EMBSTR_MAX {
+            Value::Emb(s.into())
         } else {
             Value::Raw(s.to_vec())
         }
     }
 
     pub fn from_vec(v: Vec<u8>) -> Value {
-        if v.len() <= SMALL_CAP {
+        if v.len() <= EMBSTR_MAX {
             Value::from_bytes(&v)
         } else {
             Value::Raw(v)
@@ -56,7 +74,10 @@ impl Value {
     }
 
     pub fn is_string(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Small { .. } | Value::Raw(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::Small { .. } | Value::Raw(_) | Value::Emb(_)
+        )
     }
 
     /// The string's bytes; an integer is formatted into `tmp`.
@@ -66,6 +87,8 @@ impl Value {
             Value::Int(i) => tmp.format(*i).as_bytes(),
             Value::Small { len, buf } => &buf[..*len as usize],
             Value::Raw(v) => v,
+            Value::Emb(b) => b,
+            _ => b"",
         }
     }
 
@@ -75,6 +98,8 @@ impl Value {
             Value::Int(i) => itoa::Buffer::new().format(*i).len(),
             Value::Small { len, .. } => *len as usize,
             Value::Raw(v) => v.len(),
+            Value::Emb(b) => b.len(),
+            _ => 0,
         }
     }
 
@@ -93,15 +118,19 @@ impl Value {
 
     pub fn type_name(&self) -> &'static str {
         match self {
-            Value::Int(_) | Value::Small { .. } | Value::Raw(_) => "string",
+            Value::Int(_) | Value::Small { .. } | Value::Raw(_) | Value::Emb(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
         }
     }
 
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Int(_) => "int",
-            Value::Small { .. } => "embstr",
+            Value::Small { .. } | Value::Emb(_) => "embstr",
             Value::Raw(_) => "raw",
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
         }
     }
 
@@ -109,7 +138,20 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Raw(v) => v.capacity(),
+            Value::Emb(b) => b.len(),
+            Value::List(l) => l.heap_size(),
+            Value::Hash(h) => h.heap_size(),
             _ => 0,
+        }
+    }
+
+    /// Work that dropping this value takes, as Redis's
+    /// `lazyfreeGetFreeEffort`: elements for a collection, 1 otherwise.
+    pub fn free_effort(&self) -> usize {
+        match self {
+            Value::List(l) => l.free_effort(),
+            Value::Hash(h) => h.free_effort(),
+            _ => 1,
         }
     }
 }
@@ -145,7 +187,13 @@ mod tests {
         assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding(), "int");
         assert_eq!(Value::from_bytes(b"012").encoding(), "embstr");
         assert_eq!(Value::from_bytes(b" 1").encoding(), "embstr");
-        assert_eq!(Value::from_bytes(&[b'a'; 31]).encoding(), "raw");
+        assert_eq!(Value::from_bytes(&[b'a'; 31]).encoding(), "embstr");
+        assert_eq!(Value::from_bytes(&[b'a'; 44]).encoding(), "embstr");
+        assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding(), "raw");
+        let mut e = Value::from_bytes(&[b'a'; 40]);
+        e.make_raw();
+        assert_eq!(e.encoding(), "raw");
+        assert_eq!(e.str_len(), 40);
         let mut tmp = itoa::Buffer::new();
         assert_eq!(Value::from_bytes(b"-7").as_bytes(&mut tmp), b"-7");
         assert_eq!(Value::from_bytes(b"-7").str_len(), 2);

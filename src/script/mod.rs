@@ -371,7 +371,10 @@ impl Engine {
         natives.borrow_mut().client.db = ctx.client.db;
         let _guard =
             busy::Running::start(ctx.shared.config.busy_reply_threshold, ctx.shared.now_us);
+        // Blocking commands a script may call (BLMPOP) answer at once.
+        let deny = std::mem::replace(&mut ctx.shared.blocking.deny_blocking, true);
         let result = current::lend(ctx.shared, || xpcall.call::<MultiValue>((func, &*handler)));
+        ctx.shared.blocking.deny_blocking = deny;
         let resp = state.resp.get();
         let out = &mut ctx.out;
         match result {

@@ -123,6 +123,20 @@ impl LongDouble {
         }
     }
 
+    /// The nearest f64, saturating to infinity or zero (blocking timeouts).
+    pub fn to_f64(self) -> f64 {
+        let v = match self.kind {
+            Kind::Inf => f64::INFINITY,
+            Kind::Finite { mant, exp } => {
+                // Two steps, so a tiny value is not lost to a power of two
+                // below f64's range before the mantissa is applied.
+                let half = exp / 2;
+                mant as f64 * 2f64.powi(half) * 2f64.powi(exp - half)
+            }
+        };
+        if self.neg { -v } else { v }
+    }
+
     pub fn is_finite(self) -> bool {
         matches!(self.kind, Kind::Finite { .. })
     }

@@ -600,3 +600,42 @@ pub fn now_ms() -> u64 {
         .unwrap()
         .as_millis() as u64
 }
+
+/// Runs each `(command line, expected reply bytes)` in order on `c`; the
+/// line is split on single spaces. Fails naming the first mismatch.
+pub fn script(c: &mut TcpStream, steps: &[(&str, &[u8])]) {
+    for (line, want) in steps {
+        let args: Vec<&str> = line.split(' ').collect();
+        let got = cmd(c, &args);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(want),
+            "reply to {line:?}"
+        );
+    }
+}
+
+/// Switches `c` to RESP3 with `HELLO 3` and drains its reply. False (and a
+/// note) when the server has no HELLO yet: the caller skips its test.
+pub fn hello3(c: &mut TcpStream) -> bool {
+    send_raw(c, &encode(&[b"HELLO", b"3"]));
+    let mut first = [0u8; 1];
+    c.read_exact(&mut first).expect("reply to HELLO");
+    let mut line = Vec::new();
+    while !line.ends_with(b"\r\n") {
+        c.read_exact(&mut first[..]).expect("reply to HELLO");
+        line.push(first[0]);
+    }
+    if line.first() == Some(&b'E') || line.starts_with(b"ERR") {
+        println!("skipped: no HELLO");
+        return false;
+    }
+    // The HELLO map's bytes are not parsed: a PING marks their end.
+    send_raw(c, &encode(&[b"PING"]));
+    let mut tail = Vec::new();
+    while !tail.ends_with(b"+PONG\r\n") {
+        c.read_exact(&mut first).expect("reply to PING");
+        tail.push(first[0]);
+    }
+    true
+}
