@@ -251,7 +251,8 @@ fn serve_one<R: Reactor>(
             Err(_) => conn.dead = true,
         }
     }
-    while !conn.state.close_after_reply {
+    // A client blocked in BLPOP &c runs nothing until served, busy or not.
+    while !conn.state.close_after_reply && !conn.state.blocked {
         let data = conn.rbuf.data_mut();
         match conn.parser.parse(data, max_bulk) {
             Ok(Parsed::Command { consumed }) => {
