@@ -215,6 +215,9 @@ impl Engine {
             })?,
         )?;
         lua.set_named_registry_value("ferrite.hidden", hidden.clone())?;
+        // Lua's own xpcall, before the bootstrap wraps the scripts' one (the
+        // wrapper makes a closure per call).
+        let xpcall = globals.raw_get::<Function>("xpcall")?;
         let env: Table = lua.load(BOOTSTRAP).set_name("=bootstrap").call((
             hidden.clone(),
             globals.clone(),
@@ -258,7 +261,6 @@ impl Engine {
         globals.raw_set("KEYS", keys.clone())?;
         globals.raw_set("ARGV", argv.clone())?;
         hidden.raw_set("env", env.clone())?;
-        let xpcall = globals.raw_get::<Function>("xpcall")?;
         let handler = lua.create_function(error_handler)?;
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
