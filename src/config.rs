@@ -38,6 +38,11 @@ pub struct Config {
     /// Milliseconds a script may run before other clients get `-BUSY`
     /// (also `lua-time-limit`); 0 = never.
     pub busy_reply_threshold: u64,
+    /// Largest set kept as an `intset`.
+    pub set_max_intset_entries: usize,
+    /// Largest sorted set (members, member bytes) kept as a `listpack`.
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
     /// `list-max-listpack-size`: how full a list node gets (negative:
     /// 4..64 KB, positive: entries), as Redis's quicklist `fill`.
     pub list_max_listpack_size: i64,
@@ -45,6 +50,10 @@ pub struct Config {
     pub hash_max_listpack_entries: usize,
     /// ... and while every field and value is at most this many bytes.
     pub hash_max_listpack_value: usize,
+    /// The default user's password; empty = none (no AUTH needed).
+    pub requirepass: String,
+    /// Redis's protected mode: without a password, only local peers.
+    pub protected_mode: bool,
 }
 
 impl Default for Config {
@@ -82,11 +91,16 @@ impl Default for Config {
             ],
             config_file: None,
             busy_reply_threshold: 5000,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
             list_max_listpack_size: -2,
             // redis-server's built-in defaults (its sample redis.conf
             // says 128 entries).
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
+            requirepass: String::new(),
+            protected_mode: true,
         }
     }
 }
@@ -312,6 +326,24 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "requirepass",
+        get: |c| c.requirepass.clone(),
+        set: |c, a| {
+            c.requirepass = one(a)?.to_string();
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "protected-mode",
+        get: |c| yes_no(c.protected_mode),
+        set: |c, a| {
+            c.protected_mode = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
         name: "appendonly",
         get: |c| yes_no(c.appendonly),
         set: |c, a| {
@@ -399,7 +431,58 @@ const ENCODING_DIRECTIVES: &[Directive] = &[
         },
         mutable: true,
     },
+    // Sets have no ziplist alias: intset has kept its name.
+    encoding_directive!(
+        "set-max-intset-entries",
+        set_max_intset_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-listpack-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    encoding_directive!(
+        "zset-max-ziplist-entries",
+        zset_max_listpack_entries,
+        0,
+        i64::MAX,
+        usize
+    ),
+    // A memory value in Redis (`1k`, `1kb`, ...).
+    Directive {
+        name: "zset-max-listpack-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
+    Directive {
+        name: "zset-max-ziplist-value",
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: set_zset_value,
+        mutable: true,
+    },
 ];
+
+/// A memory value in Redis (`1kb` works), unlike the entry count.
+fn set_zset_value(c: &mut Config, a: &[&str]) -> Result<(), String> {
+    c.zset_max_listpack_value = memory(one(a)?, 0)? as usize;
+    Ok(())
+}
+
+impl Config {
+    /// The sorted-set conversion thresholds.
+    pub fn zset_limits(&self) -> crate::types::zset::ZLimits {
+        crate::types::zset::ZLimits {
+            max_entries: self.zset_max_listpack_entries,
+            max_value: self.zset_max_listpack_value,
+        }
+    }
+}
 
 fn one<'a>(a: &[&'a str]) -> Result<&'a str, String> {
     match a {
@@ -691,6 +774,34 @@ mod tests {
         assert!(e.contains("Bad directive"), "{e}");
         let e = Config::from_args(&args(&["--databases", "0"])).unwrap_err();
         assert!(e.contains("between 1 and"), "{e}");
+    }
+
+    #[test]
+    fn password_and_protected_mode() {
+        let c = Config::default();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        let mut c =
+            Config::from_args(&args(&["--requirepass", "p w", "--protected-mode", "no"])).unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("p w", false));
+        let mut file = Config::default();
+        file.load_text("requirepass \"s3 cret\"\nprotected-mode yes\n")
+            .unwrap();
+        assert_eq!(
+            (file.requirepass.as_str(), file.protected_mode),
+            ("s3 cret", true)
+        );
+        c.set_pairs(&[("requirepass", ""), ("protected-mode", "yes")])
+            .unwrap();
+        assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
+        assert!(c.set_pairs(&[("protected-mode", "maybe")]).is_err());
+        let got = c.get_matching(&[b"requirepass", b"protected-mode"]);
+        assert_eq!(
+            got,
+            [
+                ("requirepass", String::new()),
+                ("protected-mode", "yes".into())
+            ]
+        );
     }
 
     #[test]

@@ -73,11 +73,20 @@ impl ReadBuf {
 pub struct ClientState {
     pub id: u64,
     pub addr: SocketAddr,
+    /// The server address the client connected to (CLIENT LIST `laddr`).
+    pub laddr: SocketAddr,
+    pub fd: i32,
     pub db: usize,
     pub proto: u8,
     pub name: Option<Vec<u8>>,
-    pub lib_name: Option<Vec<u8>>,
-    pub lib_ver: Option<Vec<u8>>,
+    /// False while `requirepass` is set and AUTH has not succeeded.
+    pub authenticated: bool,
+    /// CLIENT REPLY state: bits of [`crate::clients::reply`].
+    pub reply: u8,
+    /// CLIENT NO-EVICT ON.
+    pub no_evict: bool,
+    /// Full name of the last command run (`cmd=` in CLIENT LIST).
+    pub last_cmd: &'static str,
     /// Set by QUIT and protocol errors: close once the reply is written.
     pub close_after_reply: bool,
     /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
@@ -95,11 +104,15 @@ impl ClientState {
         ClientState {
             id,
             addr,
+            laddr: addr,
+            fd: -1,
             db: 0,
             proto: 2,
             name: None,
-            lib_name: None,
-            lib_ver: None,
+            authenticated: true,
+            reply: 0,
+            no_evict: false,
+            last_cmd: "NULL",
             close_after_reply: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
@@ -129,6 +142,9 @@ pub struct Conn<S> {
     pub soft_limit_since: Option<u64>,
     /// Over an output limit: closed without writing what is pending.
     pub kill: bool,
+    /// Length of a parsed command left at the head of `rbuf` because a
+    /// CLIENT PAUSE postponed it; it runs without parsing again.
+    pub postponed: Option<usize>,
     /// The peer closed its side or an I/O error occurred.
     pub dead: bool,
 }
@@ -148,6 +164,7 @@ impl<S> Conn<S> {
             peer_closed: false,
             soft_limit_since: None,
             kill: false,
+            postponed: None,
             dead: false,
         }
     }

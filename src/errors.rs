@@ -44,11 +44,11 @@ pub const EXEC_WITHOUT_MULTI: &[u8] = b"-ERR EXEC without MULTI\r\n";
 pub const DISCARD_WITHOUT_MULTI: &[u8] = b"-ERR DISCARD without MULTI\r\n";
 pub const MULTI_NESTED: &[u8] = b"-ERR MULTI calls can not be nested\r\n";
 pub const WATCH_IN_MULTI: &[u8] = b"-ERR WATCH inside MULTI is not allowed\r\n";
+pub const NOT_IN_MULTI: &[u8] = b"-ERR Command not allowed inside a transaction\r\n";
 pub const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previous errors.\r\n";
 
 pub const NOSCRIPT: &[u8] = b"-NOSCRIPT No matching script. Please use EVAL.\r\n";
 pub const NUMKEYS_NEGATIVE: &[u8] = b"-ERR Number of keys can't be negative\r\n";
-pub const NUMKEYS_TOO_MANY: &[u8] = b"-ERR Number of keys can't be greater than number of args\r\n";
 pub const SCRIPT_RO_WRITE_FLAG: &[u8] =
     b"-ERR Can not execute a script with write flag using *_ro command.\r\n";
 pub const SCRIPT_FLUSH_MODE: &[u8] = b"-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n";
@@ -154,3 +154,70 @@ pub const HASH_NOT_FLOAT: &[u8] = b"-ERR hash value is not a float\r\n";
 pub const VALUE_OUT_OF_RANGE: &[u8] = b"-ERR value is out of range\r\n";
 pub const LFU_NOT_SELECTED: &[u8] = b"-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n";
 pub const NAN_OR_INFINITY: &[u8] = b"-ERR value is NaN or Infinity\r\n";
+pub const NOAUTH: &[u8] = b"-NOAUTH Authentication required.\r\n";
+pub const WRONGPASS: &[u8] = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+pub const AUTH_NO_PASSWORD: &[u8] = b"-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n";
+pub const NOPROTO: &[u8] = b"-NOPROTO unsupported protocol version\r\n";
+pub const HELLO_PROTO_NOT_INT: &[u8] =
+    b"-ERR Protocol version is not an integer or out of range\r\n";
+pub const HELLO_NOAUTH: &[u8] = b"-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n";
+pub const DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+pub const NO_SUCH_CLIENT: &[u8] = b"-ERR No such client\r\n";
+pub const CLIENT_ID_POSITIVE: &[u8] = b"-ERR client-id should be greater than 0\r\n";
+pub const INVALID_CLIENT_ID: &[u8] = b"-ERR Invalid client ID\r\n";
+pub const PAUSE_TIMEOUT_NOT_INT: &[u8] = b"-ERR timeout is not an integer or out of range\r\n";
+pub const PAUSE_MODE: &[u8] = b"-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n";
+pub const INVALID_COMMAND: &[u8] = b"-ERR Invalid command specified\r\n";
+pub const INVALID_ARGUMENTS: &[u8] = b"-ERR Invalid number of arguments specified for command\r\n";
+pub const CACHING_WITHOUT_TRACKING: &[u8] = b"-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n";
+pub const NO_KEY_ARGS: &[u8] = b"-ERR The command has no key arguments\r\n";
+
+/// `-ERR Syntax error in HELLO option '<opt>'`.
+pub fn hello_option(out: &mut Reply, opt: &[u8]) {
+    let mut msg = b"ERR Syntax error in HELLO option '".to_vec();
+    msg.extend_from_slice(opt);
+    msg.push(b'\'');
+    out.error(&msg);
+}
+
+/// `-ERR Unknown client type '<type>'`.
+pub fn unknown_client_type(out: &mut Reply, t: &[u8]) {
+    let mut msg = b"ERR Unknown client type '".to_vec();
+    msg.extend_from_slice(t);
+    msg.push(b'\'');
+    out.error(&msg);
+}
+
+/// `-ERR No such user '<user>'`.
+pub fn no_such_user(out: &mut Reply, u: &[u8]) {
+    let mut msg = b"ERR No such user '".to_vec();
+    msg.extend_from_slice(u);
+    msg.push(b'\'');
+    out.error(&msg);
+}
+
+// Sets and sorted sets.
+pub const NUMKEYS_TOO_MANY: &[u8] = b"-ERR Number of keys can't be greater than number of args\r\n";
+pub const LIMIT_NEGATIVE: &[u8] = b"-ERR LIMIT can't be negative\r\n";
+pub const ZINTERCARD_NUMKEYS: &[u8] =
+    b"-ERR at least 1 input key is needed for 'zintercard' command\r\n";
+pub const ZADD_XX_NX: &[u8] = b"-ERR XX and NX options at the same time are not compatible\r\n";
+pub const ZADD_GT_LT_NX: &[u8] =
+    b"-ERR GT, LT, and/or NX options at the same time are not compatible\r\n";
+pub const ZADD_INCR_PAIR: &[u8] = b"-ERR INCR option supports a single increment-element pair\r\n";
+pub const SCORE_NAN: &[u8] = b"-ERR resulting score is not a number (NaN)\r\n";
+pub const MINMAX_NOT_FLOAT: &[u8] = b"-ERR min or max is not a float\r\n";
+pub const MINMAX_NOT_LEX: &[u8] = b"-ERR min or max not valid string range item\r\n";
+pub const WEIGHT_NOT_FLOAT: &[u8] = b"-ERR weight value is not a float\r\n";
+pub const LIMIT_NEEDS_BY: &[u8] =
+    b"-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n";
+pub const WITHSCORES_BYLEX: &[u8] =
+    b"-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n";
+
+/// `-ERR at least 1 input key is needed for '<name>' command` (ZUNION...).
+pub fn zset_numkeys(out: &mut Reply, name: &str) {
+    let mut msg = b"ERR at least 1 input key is needed for '".to_vec();
+    msg.extend_from_slice(name.as_bytes());
+    msg.extend_from_slice(b"' command");
+    out.error(&msg);
+}

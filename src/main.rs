@@ -10,8 +10,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-v") {
         println!(
-            "ferrite v={} (redis 7.0.15 compatible)",
-            env!("CARGO_PKG_VERSION")
+            "ferrite v={} (redis {} compatible)",
+            env!("CARGO_PKG_VERSION"),
+            ferrite::REDIS_VERSION
         );
         return;
     }

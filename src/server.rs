@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use slab::Slab;
 
 use crate::blocking::{self, Blocking};
+use crate::clients::{self, Clients};
 use crate::cmd::{self, Ctx};
 use crate::config::Config;
 use crate::conn::{ClientState, Conn, READ_CHUNK, ReadBuf, output_over_limit};
@@ -31,6 +32,9 @@ const COMMANDS_PER_SLICE: usize = 512;
 /// being grown, large values).
 const SLICE_BUDGET: Duration = Duration::from_micros(500);
 const SLICE_CLOCK_EVERY: usize = 64;
+/// ... or whenever the slice's replies have grown by this much since the
+/// last look: 64 LRANGE 0 599 replies are ~38,000 elements, 4 ms of work.
+const SLICE_CLOCK_BYTES: usize = 64 << 10;
 
 /// Input bytes one connection may read per iteration beyond what the
 /// frame in progress needs.
@@ -71,6 +75,8 @@ pub struct Stats {
     /// Longest iteration in CPU time (with `eventloop-cpu-tracking`).
     pub eventloop_cpu_max_us: u64,
     pub eventloop_cycles: u64,
+    /// Failed AUTH / HELLO AUTH attempts (INFO `acl_access_denied_auth`).
+    pub acl_access_denied_auth: u64,
     ops_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
@@ -123,6 +129,8 @@ pub struct Shared {
     pub scripts: Option<Box<crate::script::Engine>>,
     /// Clients waiting in blocking commands, and the keys they wait for.
     pub blocking: Blocking,
+    /// Every client as CLIENT LIST sees it; pause and kill requests.
+    pub clients: Clients,
 }
 
 impl Shared {
@@ -248,6 +256,7 @@ impl<R: Reactor> Server<R> {
             shutdown: false,
             scripts: None,
             blocking: Blocking::default(),
+            clients: Clients::default(),
         };
         shared.refresh_clock();
         Ok(Server {
@@ -320,6 +329,7 @@ impl<R: Reactor> Server<R> {
     }
 
     fn accept(&mut self, n: usize) {
+        let laddr = self.reactor.local_addrs().get(n).copied();
         loop {
             let (mut sock, addr) = match self.reactor.accept(n) {
                 Ok(Some(pair)) => pair,
@@ -340,6 +350,11 @@ impl<R: Reactor> Server<R> {
                 }
             };
             self.shared.stats.total_connections += 1;
+            let cfg = &self.shared.config;
+            if clients::denied(cfg.protected_mode, cfg.requirepass.as_bytes(), addr.ip()) {
+                let _ = self.reactor.send(&mut sock, errors::DENIED);
+                continue;
+            }
             if self.conns.len() >= self.shared.config.maxclients {
                 self.shared.stats.rejected_connections += 1;
                 let _ = self.reactor.send(&mut sock, errors::MAX_CLIENTS);
@@ -351,8 +366,12 @@ impl<R: Reactor> Server<R> {
                 continue;
             }
             sys::set_keepalive(R::raw_fd(&sock), self.shared.config.tcp_keepalive);
-            let state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
+            let mut state = ClientState::new(self.next_client_id, addr, self.shared.now_ms);
             self.next_client_id += 1;
+            state.laddr = laddr.unwrap_or(addr);
+            state.fd = R::raw_fd(&sock);
+            state.authenticated = self.shared.config.requirepass.is_empty();
+            self.shared.clients.add(id, &state);
             entry.insert(Conn::new(sock, state));
             self.shared.connected_clients = self.conns.len();
         }
@@ -435,12 +454,19 @@ impl<R: Reactor> Server<R> {
             self.after_busy_script(d);
         }
         let conn = &mut self.conns[id];
+        self.shared.clients.sync(id, &conn.state);
+        if !self.shared.clients.kills.is_empty() {
+            self.close_killed();
+        }
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
         if conn.kill {
             self.close(id);
             return;
         }
         conn.backlog = more_cmds;
-        if conn.peer_closed && !more_cmds {
+        if conn.peer_closed && !more_cmds && conn.postponed.is_none() {
             conn.state.close_after_reply = true;
         }
         if (more_cmds || more_to_read) && !conn.pending {
@@ -507,17 +533,20 @@ impl<R: Reactor> Server<R> {
             state,
             soft_limit_since,
             kill,
+            postponed,
             ..
         } = conn;
         let mut more = false;
         let mut serve = false;
+        let mut clock_mark = wbuf.len();
         while !state.close_after_reply && !state.blocked {
             let ran_now = *ran;
-            if ran_now == COMMANDS_PER_SLICE
-                || (ran_now.is_multiple_of(SLICE_CLOCK_EVERY)
-                    && ran_now > 0
-                    && slice_start.elapsed() >= SLICE_BUDGET)
-            {
+            let look = (ran_now.is_multiple_of(SLICE_CLOCK_EVERY) && ran_now > 0)
+                || wbuf.len() >= clock_mark + SLICE_CLOCK_BYTES;
+            if look {
+                clock_mark = wbuf.len();
+            }
+            if ran_now == COMMANDS_PER_SLICE || (look && slice_start.elapsed() >= SLICE_BUDGET) {
                 more = !rbuf.is_empty();
                 break;
             }
@@ -530,9 +559,24 @@ impl<R: Reactor> Server<R> {
                 );
             }
             let data = rbuf.data_mut();
-            match parser.parse(data, max_bulk) {
+            // A command postponed by CLIENT PAUSE was parsed already.
+            let was_postponed = postponed.take();
+            let parsed = match was_postponed {
+                Some(consumed) => Ok(Parsed::Command { consumed }),
+                None => parser.parse(data, max_bulk),
+            };
+            match parsed {
                 Ok(Parsed::Command { consumed }) => {
                     let args = Args::new(data, parser.args());
+                    if let Some(mode) = self.shared.clients.paused(self.shared.now_ms)
+                        && self.table.must_wait(mode, args.get(0))
+                    {
+                        *postponed = Some(consumed);
+                        if was_postponed.is_none() {
+                            self.shared.clients.postponed.push(id);
+                        }
+                        break;
+                    }
                     state.last_interaction_ms = self.shared.now_ms;
                     let mut ctx = Ctx {
                         out: Reply::new(wbuf, state.proto),
@@ -659,11 +703,40 @@ impl<R: Reactor> Server<R> {
         }
     }
 
+    /// Closes the connections CLIENT KILL marked (the killer itself, if
+    /// it was one, closes after its reply instead).
+    fn close_killed(&mut self) {
+        for (slot, cid) in std::mem::take(&mut self.shared.clients.kills) {
+            if self.shared.clients.holds(slot, cid) {
+                self.close(slot);
+            }
+        }
+    }
+
+    /// Requeues the connections whose commands waited for a pause that
+    /// has ended.
+    fn resume_postponed(&mut self) {
+        if self.shared.clients.postponed.is_empty()
+            || self.shared.clients.paused(self.shared.now_ms).is_some()
+        {
+            return;
+        }
+        for id in std::mem::take(&mut self.shared.clients.postponed) {
+            if let Some(conn) = self.conns.get_mut(id)
+                && !conn.pending
+            {
+                conn.pending = true;
+                self.pending.push(id);
+            }
+        }
+    }
+
     fn close(&mut self, id: usize) {
         if let Some(mut conn) = self.conns.try_remove(id) {
             if conn.state.blocked {
                 self.shared.blocking.remove_client(id);
             }
+            self.shared.clients.remove(id);
             self.reactor.deregister(&mut conn.sock);
             cmd::multi::unwatch_all(&mut conn.state, &mut self.shared.dbs);
             self.shared.connected_clients = self.conns.len();
@@ -717,12 +790,17 @@ impl<R: Reactor> Server<R> {
     /// databases with due keys.
     fn before_sleep(&mut self) {
         blocking::handle_timeouts(&mut self.shared, &mut self.conns, &mut self.pending);
+        self.resume_postponed();
         let until = Instant::now() + HOUSEKEEPING_BUDGET;
         let now = self.shared.now_ms;
+        // As Redis, keys do not expire actively during a client pause.
+        let paused = self.shared.clients.paused(now).is_some();
         let mut backlog = false;
         for db in &mut self.shared.dbs {
-            let (_, more) = db.active_expire(now, until);
-            backlog |= more;
+            if !paused {
+                let (_, more) = db.active_expire(now, until);
+                backlog |= more;
+            }
             if let Some(g) = db.take_garbage() {
                 self.shared.lazyfree.free(g);
             }

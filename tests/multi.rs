@@ -525,3 +525,29 @@ fn discard_clears_a_broken_watch() {
     // UNWATCH with nothing watched is fine too.
     assert_eq!(cmd(&mut a, &["UNWATCH"]), OK);
 }
+
+#[test]
+fn reset_leaves_the_transaction_and_the_watches() {
+    let (_s, mut a, mut b) = two();
+    if lacks(&mut a, &["RESET"]) {
+        return;
+    }
+    assert_eq!(cmd(&mut a, &["WATCH", "k"]), OK);
+    assert_eq!(cmd(&mut a, &["MULTI"]), OK);
+    assert_eq!(cmd(&mut a, &["SET", "k", "1"]), QUEUED);
+    assert_eq!(cmd(&mut a, &["RESET"]), b"+RESET\r\n");
+    assert_eq!(cmd(&mut a, &["EXEC"]), b"-ERR EXEC without MULTI\r\n");
+    cmd(&mut b, &["SET", "k", "2"]);
+    assert_eq!(transaction(&mut a, &[&["GET", "k"]]), b"*1\r\n$1\r\n2\r\n");
+}
+
+#[test]
+fn no_multi_commands_are_refused_inside_multi() {
+    let (_s, mut a, _) = two();
+    assert_eq!(cmd(&mut a, &["MULTI"]), OK);
+    assert_eq!(
+        cmd(&mut a, &["SHUTDOWN", "NOSAVE"]),
+        b"-ERR Command not allowed inside a transaction\r\n"
+    );
+    assert_eq!(cmd(&mut a, &["EXEC"]), EXECABORT);
+}

@@ -5,15 +5,21 @@
 //! Redis's `processCommand` order: unknown command, then arity, then the
 //! handler; handlers never check arity themselves.
 
+pub mod client;
+pub mod command;
+pub mod connection;
 pub mod expire;
 pub mod hash;
 pub mod keys;
 pub mod list;
+pub mod meta;
 pub mod multi;
 pub mod object;
 pub mod scripting;
 pub mod server;
+pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 
@@ -58,8 +64,17 @@ pub mod flags {
     pub const NOAUTH: u32 = 1 << 8;
     /// Refused unless `enable-debug-command` allows the client (DEBUG).
     pub const PROTECTED: u32 = 1 << 9;
-    /// May block the client (BLPOP, ...).
-    pub const BLOCKING: u32 = 1 << 10;
+    // Reported by COMMAND INFO only (Redis's names, in its order).
+    pub const PUBSUB: u32 = 1 << 10;
+    pub const BLOCKING: u32 = 1 << 11;
+    pub const SKIP_MONITOR: u32 = 1 << 12;
+    pub const SKIP_SLOWLOG: u32 = 1 << 13;
+    pub const MAY_REPLICATE: u32 = 1 << 14;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 15;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 16;
+    pub const NO_MULTI: u32 = 1 << 17;
+    pub const MOVABLEKEYS: u32 = 1 << 18;
+    pub const ALLOW_BUSY: u32 = 1 << 19;
 }
 
 pub struct Command {
@@ -72,6 +87,9 @@ pub struct Command {
     pub last_key: i32,
     pub step: i32,
     pub handler: Handler,
+    /// The handler's path (`string::get`): COMMAND takes the group of a
+    /// command without a `meta` row from its module.
+    pub path: &'static str,
 }
 
 /// Builds a table row; keeps the table below one line per command.
@@ -85,6 +103,7 @@ macro_rules! row {
             last_key: $last,
             step: $step,
             handler: $h,
+            path: stringify!($h),
         }
     };
 }
@@ -144,6 +163,57 @@ pub static COMMANDS: &[Command] = &[
     row!("expiretime", 2, READONLY | FAST, 1, 1, 1, expire::expiretime),
     row!("pexpiretime", 2, READONLY | FAST, 1, 1, 1, expire::pexpiretime),
     row!("persist", 2, WRITE | FAST, 1, 1, 1, expire::persist),
+    // sets
+    row!("sadd", -3, WRITE | DENYOOM | FAST, 1, 1, 1, set::sadd),
+    row!("srem", -3, WRITE | FAST, 1, 1, 1, set::srem),
+    row!("smembers", 2, READONLY, 1, 1, 1, set::smembers),
+    row!("sismember", 3, READONLY | FAST, 1, 1, 1, set::sismember),
+    row!("smismember", -3, READONLY | FAST, 1, 1, 1, set::smismember),
+    row!("scard", 2, READONLY | FAST, 1, 1, 1, set::scard),
+    row!("spop", -2, WRITE | FAST, 1, 1, 1, set::spop),
+    row!("srandmember", -2, READONLY, 1, 1, 1, set::srandmember),
+    row!("smove", 4, WRITE | FAST, 1, 2, 1, set::smove),
+    row!("sinter", -2, READONLY, 1, -1, 1, set::sinter),
+    row!("sintercard", -3, READONLY, 0, 0, 0, set::sintercard),
+    row!("sunion", -2, READONLY, 1, -1, 1, set::sunion),
+    row!("sdiff", -2, READONLY, 1, -1, 1, set::sdiff),
+    row!("sinterstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sinterstore),
+    row!("sunionstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sunionstore),
+    row!("sdiffstore", -3, WRITE | DENYOOM, 1, -1, 1, set::sdiffstore),
+    row!("sscan", -3, READONLY, 1, 1, 1, set::sscan),
+    // sorted sets
+    row!("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, zset::zadd),
+    row!("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, zset::zincrby),
+    row!("zrem", -3, WRITE | FAST, 1, 1, 1, zset::zrem),
+    row!("zscore", 3, READONLY | FAST, 1, 1, 1, zset::zscore),
+    row!("zmscore", -3, READONLY | FAST, 1, 1, 1, zset::zmscore),
+    row!("zcard", 2, READONLY | FAST, 1, 1, 1, zset::zcard),
+    row!("zcount", 4, READONLY | FAST, 1, 1, 1, zset::zcount),
+    row!("zlexcount", 4, READONLY | FAST, 1, 1, 1, zset::zlexcount),
+    row!("zrank", 3, READONLY | FAST, 1, 1, 1, zset::zrank),
+    row!("zrevrank", 3, READONLY | FAST, 1, 1, 1, zset::zrevrank),
+    row!("zrange", -4, READONLY, 1, 1, 1, zset::zrange),
+    row!("zrangestore", -5, WRITE | DENYOOM, 1, 2, 1, zset::zrangestore),
+    row!("zrangebyscore", -4, READONLY, 1, 1, 1, zset::zrangebyscore),
+    row!("zrevrangebyscore", -4, READONLY, 1, 1, 1, zset::zrevrangebyscore),
+    row!("zrangebylex", -4, READONLY, 1, 1, 1, zset::zrangebylex),
+    row!("zrevrangebylex", -4, READONLY, 1, 1, 1, zset::zrevrangebylex),
+    row!("zrevrange", -4, READONLY, 1, 1, 1, zset::zrevrange),
+    row!("zremrangebyrank", 4, WRITE, 1, 1, 1, zset::zremrangebyrank),
+    row!("zremrangebyscore", 4, WRITE, 1, 1, 1, zset::zremrangebyscore),
+    row!("zremrangebylex", 4, WRITE, 1, 1, 1, zset::zremrangebylex),
+    row!("zpopmin", -2, WRITE | FAST, 1, 1, 1, zset::zpopmin),
+    row!("zpopmax", -2, WRITE | FAST, 1, 1, 1, zset::zpopmax),
+    row!("zmpop", -4, WRITE, 0, 0, 0, zset::zmpop),
+    row!("zrandmember", -2, READONLY, 1, 1, 1, zset::zrandmember),
+    row!("zunion", -3, READONLY, 0, 0, 0, zset::zunion),
+    row!("zinter", -3, READONLY, 0, 0, 0, zset::zinter),
+    row!("zdiff", -3, READONLY, 0, 0, 0, zset::zdiff),
+    row!("zunionstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zunionstore),
+    row!("zinterstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zinterstore),
+    row!("zdiffstore", -4, WRITE | DENYOOM, 1, 1, 1, zset::zdiffstore),
+    row!("zintercard", -3, READONLY, 0, 0, 0, zset::zintercard),
+    row!("zscan", -3, READONLY, 1, 1, 1, zset::zscan),
     // lists
     row!("lpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::lpush),
     row!("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, list::rpush),
@@ -186,34 +256,40 @@ pub static COMMANDS: &[Command] = &[
     row!("hscan", -3, READONLY, 1, 1, 1, hash::hscan),
     row!("object", -2, READONLY, 2, 2, 1, object::object),
     // server and connection
-    row!("ping", -1, FAST | STALE, 0, 0, 0, server::ping),
-    row!("echo", 2, FAST, 0, 0, 0, server::echo),
-    row!("quit", -1, FAST | NOAUTH | LOADING | STALE, 0, 0, 0, server::quit),
+    row!("ping", -1, FAST, 0, 0, 0, server::ping),
+    row!("echo", 2, LOADING | STALE | FAST, 0, 0, 0, server::echo),
+    row!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, server::quit),
+    row!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::hello),
+    row!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::auth),
+    row!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::reset),
+    row!("command", -1, LOADING | STALE, 0, 0, 0, command::command),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
     row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
-    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, server::client),
+    row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
     // transactions
-    row!("multi", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::multi),
-    row!("exec", 1, NOSCRIPT | LOADING | STALE, 0, 0, 0, multi::exec),
-    row!("discard", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::discard),
-    row!("watch", -2, NOSCRIPT | LOADING | STALE | FAST, 1, -1, 1, multi::watch),
-    row!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, multi::unwatch),
+    row!("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::multi),
+    row!("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, 0, 0, 0, multi::exec),
+    row!("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::discard),
+    row!("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 1, -1, 1, multi::watch),
+    row!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::unwatch),
     // scripting
-    row!("eval", -3, NOSCRIPT | STALE, 0, 0, 0, scripting::eval),
-    row!("evalsha", -3, NOSCRIPT | STALE, 0, 0, 0, scripting::evalsha),
-    row!("eval_ro", -3, NOSCRIPT | STALE | READONLY, 0, 0, 0, scripting::eval_ro),
-    row!("evalsha_ro", -3, NOSCRIPT | STALE | READONLY, 0, 0, 0, scripting::evalsha_ro),
-    row!("script", -2, NOSCRIPT, 0, 0, 0, scripting::script),
-    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::shutdown),
+    row!("eval", -3, NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::eval),
+    row!("evalsha", -3, NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::evalsha),
+    row!("eval_ro", -3, READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::eval_ro),
+    row!("evalsha_ro", -3, READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::evalsha_ro),
+    row!("script", -2, 0, 0, 0, 0, scripting::script),
+    row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, server::shutdown),
 ];
 
 /// Longest command name looked up; longer names are unknown.
 const MAX_NAME: usize = 32;
 
 pub struct Table {
-    by_name: HashMap<&'static [u8], &'static Command, ahash::RandomState>,
+    /// Each command with whether it is a container (CONFIG, CLIENT, ...)
+    /// whose subcommand names its `cmd=` in CLIENT LIST.
+    by_name: HashMap<&'static [u8], (&'static Command, bool), ahash::RandomState>,
 }
 
 impl Default for Table {
@@ -230,13 +306,21 @@ pub fn table() -> &'static Table {
 
 impl Table {
     pub fn new() -> Self {
-        let by_name = COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect();
+        let by_name = COMMANDS
+            .iter()
+            .map(|c| (c.name.as_bytes(), (c, meta::is_container(c.name))))
+            .collect();
         Table { by_name }
     }
 
     /// Finds a command by name, case-insensitively, without allocating.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
+        self.lookup_entry(name).map(|(c, _)| c)
+    }
+
+    #[inline]
+    fn lookup_entry(&self, name: &[u8]) -> Option<(&'static Command, bool)> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -247,12 +331,48 @@ impl Table {
         self.by_name.get(&*lower).copied()
     }
 
+    /// Whether a command named `name` waits out a CLIENT PAUSE of `mode`
+    /// (unknown commands are answered at once, as Redis rejects them
+    /// before it checks the pause).
+    pub fn must_wait(&self, mode: crate::clients::PauseMode, name: &[u8]) -> bool {
+        use crate::clients::PauseMode;
+        match self.lookup(name) {
+            None => false,
+            Some(_) if mode == PauseMode::All => true,
+            Some(c) => c.flags & (WRITE | MAY_REPLICATE) != 0,
+        }
+    }
+
+    /// Runs one command; with CLIENT REPLY OFF or SKIP in force, whatever
+    /// it wrote is dropped again.
     pub fn dispatch(&self, ctx: &mut Ctx, args: Args) {
+        use crate::clients::reply::{OFF, SKIP, SKIP_NEXT};
+        let mark = ctx.out.len();
+        self.process_command(ctx, args);
+        let r = ctx.client.reply;
+        if r == 0 {
+            return;
+        }
+        if r & (OFF | SKIP) != 0 {
+            ctx.out.truncate(mark);
+        }
+        // Redis's resetClient: SKIP lasts one command; SKIP_NEXT becomes it.
+        ctx.client.reply = (r & OFF) | if r & SKIP_NEXT != 0 { SKIP } else { 0 };
+    }
+
+    /// Redis's `processCommand`: existence, arity, protection and
+    /// authentication checks, then the handler.
+    fn process_command(&self, ctx: &mut Ctx, args: Args) {
         let name = args.get(0);
-        let Some(cmd) = self.lookup(name) else {
+        let Some((cmd, container)) = self.lookup_entry(name) else {
             multi::flag_error(ctx.client);
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
             return;
+        };
+        ctx.client.last_cmd = if container {
+            meta::subcommand_name(cmd.name, args.iter().nth(1).unwrap_or_default())
+        } else {
+            cmd.name
         };
         let argc = args.len() as i32;
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
@@ -265,8 +385,19 @@ impl Table {
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
             return;
         }
-        if multi::in_multi(ctx.client) && !multi::runs_in_multi(cmd) {
-            return multi::queue(ctx, cmd, args);
+        if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
+            multi::flag_error(ctx.client);
+            ctx.out.raw(errors::NOAUTH);
+            return;
+        }
+        if multi::in_multi(ctx.client) {
+            if cmd.flags & NO_MULTI != 0 {
+                multi::flag_error(ctx.client);
+                return ctx.out.raw(errors::NOT_IN_MULTI);
+            }
+            if !multi::runs_in_multi(cmd) {
+                return multi::queue(ctx, cmd, args);
+            }
         }
         self.call(ctx, cmd, args);
     }
@@ -291,7 +422,7 @@ fn protected_allowed(ctx: &Ctx) -> bool {
     match ctx.shared.config.enable_debug_command {
         DebugAccess::Yes => true,
         DebugAccess::No => false,
-        DebugAccess::Local => ctx.client.addr.ip().is_loopback(),
+        DebugAccess::Local => crate::clients::is_local(ctx.client.addr.ip()),
     }
 }
 

@@ -105,6 +105,12 @@ fn drop_watches(id: u64, watched: &mut Vec<(usize, Vec<u8>)>, dbs: &mut [Db]) {
     }
 }
 
+/// Leaves any transaction and drops every watch (RESET).
+pub fn discard_all(client: &mut ClientState, dbs: &mut [Db]) {
+    unwatch_all(client, dbs);
+    client.tx = None;
+}
+
 /// MULTI
 pub fn multi(ctx: &mut Ctx, _args: Args) {
     if in_multi(ctx.client) {

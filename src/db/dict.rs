@@ -448,6 +448,21 @@ impl<V> Dict<V> {
         v
     }
 
+    /// Every entry, borrowed for as long as the dict (set operations
+    /// collect members of several sets at once).
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &V)> + '_ {
+        self.live_tables()
+            .flat_map(|t| t.buckets.iter())
+            .flat_map(|b| {
+                let mut cur = b.as_deref();
+                std::iter::from_fn(move || {
+                    let n = cur?;
+                    cur = n.next.as_deref();
+                    Some((&n.key, &n.val))
+                })
+            })
+    }
+
     /// Calls `f` for every entry (KEYS, FLUSH accounting, tests).
     pub fn for_each(&self, mut f: impl FnMut(&Key, &V)) {
         for t in self.live_tables() {
@@ -469,6 +484,15 @@ impl<V> Dict<V> {
         x ^= x >> 27;
         self.rng = x;
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Removes a random entry (SPOP): the key [`random_key`](Self::random_key)
+    /// draws, found again by its hash (a full 64-bit collision would
+    /// remove the other key of that hash, which is just as random).
+    pub fn remove_random(&mut self) -> Option<(Key, V)> {
+        let hasher = self.hasher.clone();
+        let h = hasher.hash_one(self.random_key()?.as_bytes());
+        self.remove_where(h, |_| true)
     }
 
     /// A random entry's key, as RANDOMKEY: a random non-empty bucket, then

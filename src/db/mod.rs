@@ -577,6 +577,40 @@ mod tests {
     }
 
     #[test]
+    fn big_sets_and_sorted_sets_go_to_the_lazyfree_list() {
+        use crate::types::set::Set;
+        use crate::types::zset::{ZLimits, ZSet};
+        let big_set = || {
+            let mut s = Set::new_for(b"a");
+            for i in 0..100 {
+                s.add(format!("m{i}").as_bytes(), 512);
+            }
+            Value::Set(s)
+        };
+        let big_zset = || {
+            let mut z = ZSet::new();
+            for i in 0..200 {
+                z.set(format!("m{i}").as_bytes(), i as f64, ZLimits::default());
+            }
+            Value::ZSet(z)
+        };
+        let mut db = Db::new();
+        // Compact encodings are one allocation: dropped in place.
+        let mut ints = Set::new_for(b"1");
+        for i in 0..500 {
+            ints.add(format!("{i}").as_bytes(), 512);
+        }
+        db.set(b"ints", Value::Set(ints), Ttl::Clear, 0);
+        assert!(db.delete(b"ints", 0));
+        assert!(db.take_garbage().is_none());
+        db.set(b"s", big_set(), Ttl::Clear, 0);
+        db.set(b"z", big_zset(), Ttl::Clear, 0);
+        assert!(db.delete(b"s", 0));
+        db.set(b"z", v("x"), Ttl::Clear, 0);
+        assert_eq!(db.take_garbage().map(|g| g.len()), Some(2));
+    }
+
+    #[test]
     fn active_expiry_respects_budget() {
         let mut db = Db::new();
         for i in 0..200_000 {

@@ -9,6 +9,8 @@
 
 use crate::types::hash::Hash;
 use crate::types::list::List;
+use crate::types::set::Set;
+use crate::types::zset::ZSet;
 use crate::util::num::parse_i64;
 
 /// Longest string kept inside the entry; 30 keeps `Value` at 32 bytes.
@@ -36,6 +38,11 @@ pub enum Value {
     /// Boxed so that `Value` stays 32 bytes.
     List(Box<List>),
     Hash(Box<Hash>),
+    /// Inline: a compact set (intset) or sorted set (listpack) is one
+    /// exactly sized buffer owned by the entry, a large one a box; both
+    /// are 24 bytes, so `Value` stays 32.
+    Set(Set),
+    ZSet(ZSet),
 }
 
 impl Value {
@@ -121,9 +128,12 @@ impl Value {
             Value::Int(_) | Value::Small { .. } | Value::Raw(_) | Value::Emb(_) => "string",
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
+    /// The encoding Redis 7.0.15's OBJECT ENCODING names.
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Int(_) => "int",
@@ -131,6 +141,8 @@ impl Value {
             Value::Raw(_) => "raw",
             Value::List(l) => l.encoding(),
             Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -141,6 +153,8 @@ impl Value {
             Value::Emb(b) => b.len(),
             Value::List(l) => l.heap_size(),
             Value::Hash(h) => h.heap_size(),
+            Value::Set(s) => s.heap_size(),
+            Value::ZSet(z) => z.heap_size(),
             _ => 0,
         }
     }
@@ -151,6 +165,9 @@ impl Value {
         match self {
             Value::List(l) => l.free_effort(),
             Value::Hash(h) => h.free_effort(),
+            // Compact encodings are one allocation whatever their length.
+            Value::Set(s) if s.encoding() == "hashtable" => s.len(),
+            Value::ZSet(z) if z.encoding() == "skiplist" => z.len(),
             _ => 1,
         }
     }
@@ -183,6 +200,8 @@ mod tests {
     #[test]
     fn encodings() {
         assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert_eq!(std::mem::size_of::<Set>(), 24);
+        assert_eq!(std::mem::size_of::<ZSet>(), 24);
         assert_eq!(Value::from_bytes(b"12345").encoding(), "int");
         assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding(), "int");
         assert_eq!(Value::from_bytes(b"012").encoding(), "embstr");

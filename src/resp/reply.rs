@@ -28,10 +28,41 @@ impl<'a> Reply<'a> {
         self.proto
     }
 
+    /// Switches the protocol mid-reply (HELLO answers in the version it
+    /// selects).
+    pub fn set_proto(&mut self, proto: Proto) {
+        self.proto = proto;
+    }
+
     /// Bytes written so far into the underlying buffer (for tests and
     /// output accounting).
     pub fn buffer(&self) -> &[u8] {
         self.buf
+    }
+
+    /// Length of the underlying buffer: a mark to [`Reply::truncate`] to.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Drops what was written after `mark` (CLIENT REPLY OFF / SKIP).
+    pub fn truncate(&mut self, mark: usize) {
+        self.buf.truncate(mark);
+    }
+
+    /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
+    pub fn boolean(&mut self, v: bool) {
+        if self.proto >= 3 {
+            self.raw(if v { b"#t\r\n" } else { b"#f\r\n" });
+        } else {
+            self.raw(if v { ONE } else { ZERO });
+        }
     }
 
     /// Appends pre-encoded reply bytes (one of the constants above, or an
@@ -120,6 +151,37 @@ impl<'a> Reply<'a> {
         self.header(if self.proto >= 3 { b'~' } else { b'*' }, n as i64);
     }
 
+    /// A double (scores): `,` in RESP3, a bulk string in RESP2, both in
+    /// Redis 7.0's `%.17g` form (`inf`, `-inf`).
+    pub fn double(&mut self, v: f64) {
+        let mut b = [0u8; crate::util::float::MAX_DOUBLE_CHARS];
+        let s = crate::util::float::fmt_double(v, &mut b);
+        if self.proto >= 3 {
+            self.buf.reserve(s.len() + 3);
+            self.buf.push(b',');
+            self.buf.extend_from_slice(s);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(s);
+        }
+    }
+
+    /// The header of `n` (member, score) pairs (WITHSCORES): an array of
+    /// `n` two-element arrays in RESP3, a flat array of `2n` in RESP2.
+    /// Each pair then starts with [`pair`](Self::pair).
+    pub fn pairs(&mut self, n: usize) {
+        let n = if self.proto >= 3 { n } else { 2 * n };
+        self.header(b'*', n as i64);
+    }
+
+    /// Opens one pair of a [`pairs`](Self::pairs) reply (nothing in RESP2).
+    #[inline]
+    pub fn pair(&mut self) {
+        if self.proto >= 3 {
+            self.buf.extend_from_slice(b"*2\r\n");
+        }
+    }
+
     /// Verbatim text (INFO, CLIENT LIST): `=` with a `txt:` prefix in RESP3,
     /// a bulk string in RESP2.
     pub fn verbatim(&mut self, s: &[u8]) {
@@ -130,27 +192,6 @@ impl<'a> Reply<'a> {
             self.buf.extend_from_slice(b"\r\n");
         } else {
             self.bulk(s);
-        }
-    }
-
-    /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
-    pub fn boolean(&mut self, b: bool) {
-        if self.proto >= 3 {
-            self.raw(if b { b"#t\r\n" } else { b"#f\r\n" });
-        } else {
-            self.int(i64::from(b));
-        }
-    }
-
-    /// A double as C's `%.17g`: `,` in RESP3, a bulk string in RESP2.
-    pub fn double(&mut self, d: f64) {
-        let text = crate::script::convert::format_g17(d);
-        if self.proto >= 3 {
-            self.buf.push(b',');
-            self.buf.extend_from_slice(text.as_bytes());
-            self.buf.extend_from_slice(b"\r\n");
-        } else {
-            self.bulk(text.as_bytes());
         }
     }
 
@@ -200,6 +241,15 @@ mod tests {
         assert_eq!(with(2, |r| r.map(2)), b"*4\r\n");
         assert_eq!(with(2, |r| r.verbatim(b"a")), b"$1\r\na\r\n");
         assert_eq!(with(2, |r| r.error(b"ERR a\r\nb")), b"-ERR a  b\r\n");
+        assert_eq!(with(2, |r| r.double(1.5)), b"$3\r\n1.5\r\n");
+        assert_eq!(with(2, |r| r.double(f64::NEG_INFINITY)), b"$4\r\n-inf\r\n");
+        assert_eq!(
+            with(2, |r| {
+                r.pairs(2);
+                r.pair()
+            }),
+            b"*4\r\n"
+        );
     }
 
     #[test]
@@ -208,5 +258,29 @@ mod tests {
         assert_eq!(with(3, |r| r.map(2)), b"%2\r\n");
         assert_eq!(with(3, |r| r.set(1)), b"~1\r\n");
         assert_eq!(with(3, |r| r.verbatim(b"ab")), b"=6\r\ntxt:ab\r\n");
+        assert_eq!(with(3, |r| r.double(1.1)), b",1.1000000000000001\r\n");
+        assert_eq!(with(3, |r| r.double(f64::INFINITY)), b",inf\r\n");
+        assert_eq!(
+            with(3, |r| {
+                r.pairs(2);
+                r.pair()
+            }),
+            b"*2\r\n*2\r\n"
+        );
+        assert_eq!(with(3, |r| r.boolean(true)), b"#t\r\n");
+        assert_eq!(with(2, |r| r.boolean(false)), b":0\r\n");
+    }
+
+    #[test]
+    fn truncate_and_switch_protocol() {
+        let out = with(2, |r| {
+            r.ok();
+            let mark = r.len();
+            r.bulk(b"dropped");
+            r.truncate(mark);
+            r.set_proto(3);
+            r.null();
+        });
+        assert_eq!(out, b"+OK\r\n_\r\n");
     }
 }

@@ -529,6 +529,7 @@ const REDIS_NOSCRIPT: &[&str] = &[
     "reset",
     "role",
     "save",
+    "script",
     "shutdown",
     "slaveof",
     "ssubscribe",

@@ -639,3 +639,72 @@ pub fn hello3(c: &mut TcpStream) -> bool {
     }
     true
 }
+
+// ---------------------------------------------------------------------------
+// RESP3 raw replies
+// ---------------------------------------------------------------------------
+
+fn read_reply3_into<R: Read>(r: &mut R, out: &mut Vec<u8>) -> io::Result<()> {
+    let start = out.len();
+    let line = read_line_raw(r, out)?;
+    let kind = out[start];
+    let num = || -> io::Result<i64> {
+        std::str::from_utf8(&line)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad length line"))
+    };
+    match kind {
+        b'+' | b'-' | b':' | b'_' | b'#' | b',' | b'(' => Ok(()),
+        b'$' | b'=' | b'!' => {
+            let n = num()?;
+            if n >= 0 {
+                let mut body = vec![0u8; n as usize + 2];
+                r.read_exact(&mut body)?;
+                out.extend_from_slice(&body);
+            }
+            Ok(())
+        }
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
+            let n = num()?;
+            let items = if kind == b'%' || kind == b'|' {
+                2 * n
+            } else {
+                n
+            };
+            for _ in 0..items.max(0) {
+                read_reply3_into(r, out)?;
+            }
+            Ok(())
+        }
+        other => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("unexpected RESP3 type byte {:?}", other as char),
+        )),
+    }
+}
+
+/// Read exactly one complete RESP2 or RESP3 reply and return its raw bytes.
+pub fn read_reply3_bytes(s: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    read_reply3_into(s, &mut out).unwrap_or_else(|e| panic!("reading reply: {e}"));
+    out
+}
+
+/// Send one command and return the raw bytes of its (RESP2 or RESP3) reply.
+pub fn cmd3(s: &mut TcpStream, args: &[&str]) -> Vec<u8> {
+    let a: Vec<&[u8]> = args.iter().map(|x| x.as_bytes()).collect();
+    send_raw(s, &encode(&a));
+    read_reply3_bytes(s)
+}
+
+/// The HELLO map (RESP3) or flat array (RESP2) Redis 7.0.15 sends, for a
+/// client with `id`.
+pub fn hello_reply(proto: u8, id: i64) -> Vec<u8> {
+    let head = if proto == 3 { "%7" } else { "*14" };
+    let id = id.to_string();
+    format!(
+        "{head}\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:{proto}\r\n$2\r\nid\r\n:{id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n"
+    )
+    .into_bytes()
+}
