@@ -445,6 +445,16 @@ fn getkeys(ctx: &mut Ctx, args: &Args, with_flags: bool) {
             keys.push((i as usize + 2, s.flags));
         }
     }
+    // A container's subcommand whose first argument is a key (OBJECT
+    // ENCODING key, ...): Redis finds it through the subcommand's key spec.
+    if keys.is_empty() && argc >= 3 {
+        let sub = String::from_utf8_lossy(args.get(3)).to_ascii_lowercase();
+        if let Some(d) = meta::doc(&format!("{}|{sub}", c.name))
+            && (d.syntax == "key" || d.syntax.starts_with("key "))
+        {
+            keys.push((4, "RO"));
+        }
+    }
     if keys.is_empty() {
         return ctx.out.raw(errors::NO_KEY_ARGS);
     }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::set::{distinct_indexes, rand_count, reply_scan, scan_opts};
 use super::{Ctx, is, lookup_read};
+use crate::blocking;
 use crate::db::{Db, Ttl, Value};
 use crate::errors;
 use crate::resp::{Args, Reply};
@@ -129,9 +130,17 @@ pub fn zadd(ctx: &mut Ctx, args: Args) {
 }
 
 /// ZADD's core from the first score at `j` (ZINCRBY is ZADD INCR).
+/// Wakes clients blocked on `key` (BZPOPMIN...) once the command is over;
+/// a wake-up that finds nothing to pop leaves them waiting.
+fn signal(ctx: &mut Ctx, key: &[u8]) {
+    let db = ctx.client.db;
+    ctx.shared.blocking.signal_key_as_ready(db, key);
+}
+
 fn zadd_generic(ctx: &mut Ctx, args: &Args, j: usize, f: AddFlags) {
     let limits = ctx.shared.config.zset_limits();
     let key = args.get(1);
+    signal(ctx, key);
     let (out, db, _, now) = ctx.split();
     let z = match zset_mut(out, db, key, now) {
         Err(()) => return,
@@ -397,6 +406,9 @@ fn reply_range(out: &mut Reply, z: &ZSet, lo: usize, hi: usize, rev: bool, withs
 /// `dir` the range kind and direction a command fixes (Auto: options).
 fn zrange_generic(ctx: &mut Ctx, args: Args, first: usize, mut by: RangeBy, mut dir: Dir) {
     let store = first == 2;
+    if store {
+        signal(ctx, args.get(1));
+    }
     let mut withscores = false;
     let mut limit: Option<(i64, i64)> = None;
     let mut j = first + 3;
@@ -648,20 +660,26 @@ pub fn zpopmax(ctx: &mut Ctx, args: Args) {
     zpop_generic(ctx, args, false);
 }
 
-/// ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
-pub fn zmpop(ctx: &mut Ctx, args: Args) {
-    let Some(numkeys) = parse_i64(args.get(1)).filter(|&n| n >= 1) else {
-        return ctx.out.raw(errors::NUMKEYS_NOT_POSITIVE);
+/// The tail of ZMPOP / BZMPOP from `at`: `numkeys key [key ...] MIN | MAX
+/// [COUNT count]`. Writes Redis's error and gives None.
+fn parse_mpop(out: &mut Reply, args: &Args, at: usize) -> Option<(usize, bool, usize)> {
+    let Some(numkeys) = parse_i64(args.get(at)).filter(|&n| n >= 1) else {
+        out.raw(errors::NUMKEYS_NOT_POSITIVE);
+        return None;
     };
-    let where_idx = (numkeys as u64).saturating_add(2);
+    let where_idx = (numkeys as u64).saturating_add(at as u64 + 1);
     if where_idx >= args.len() as u64 {
-        return ctx.out.raw(errors::SYNTAX);
+        out.raw(errors::SYNTAX);
+        return None;
     }
     let where_idx = where_idx as usize;
     let min = match args.get(where_idx) {
         w if is(w, "min") => true,
         w if is(w, "max") => false,
-        _ => return ctx.out.raw(errors::SYNTAX),
+        _ => {
+            out.raw(errors::SYNTAX);
+            return None;
+        }
     };
     let mut count: Option<usize> = None;
     let mut j = where_idx + 1;
@@ -669,16 +687,27 @@ pub fn zmpop(ctx: &mut Ctx, args: Args) {
         if count.is_none() && is(args.get(j), "count") && j + 1 < args.len() {
             match parse_i64(args.get(j + 1)).filter(|&c| c >= 1) {
                 Some(c) => count = Some(c as usize),
-                None => return ctx.out.raw(errors::COUNT_NOT_POSITIVE),
+                None => {
+                    out.raw(errors::COUNT_NOT_POSITIVE);
+                    return None;
+                }
             }
             j += 2;
         } else {
-            return ctx.out.raw(errors::SYNTAX);
+            out.raw(errors::SYNTAX);
+            return None;
         }
     }
-    let count = count.unwrap_or(1);
+    Some((numkeys as usize, min, count.unwrap_or(1)))
+}
+
+/// ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
+pub fn zmpop(ctx: &mut Ctx, args: Args) {
+    let Some((numkeys, min, count)) = parse_mpop(&mut ctx.out, &args, 1) else {
+        return;
+    };
     let (out, db, _, now) = ctx.split();
-    for i in 2..where_idx {
+    for i in 2..2 + numkeys {
         let key = args.get(i);
         match zset_mut(out, db, key, now) {
             Err(()) => return,
@@ -695,6 +724,77 @@ pub fn zmpop(ctx: &mut Ctx, args: Args) {
         }
     }
     out.null_array();
+}
+
+/// Pops from the first of `keys` holding a sorted set, writing the reply
+/// with `serve`. Err after WRONGTYPE; Ok(false) when every key is empty. A
+/// key of another type counts as empty while a blocked command is re-run,
+/// so its client keeps waiting, as in Redis.
+fn pop_first_zset<'k>(
+    ctx: &mut Ctx,
+    keys: impl Iterator<Item = &'k [u8]>,
+    mut serve: impl FnMut(&mut Reply, &mut Db, &[u8], u64) -> bool,
+) -> Result<bool, ()> {
+    let serving = ctx.shared.blocking.serving();
+    let (out, db, _, now) = ctx.split();
+    for key in keys {
+        if let Some(slot) = db.lookup(key, now)
+            && !matches!(slot.value, Value::ZSet(_))
+        {
+            if serving {
+                continue;
+            }
+            out.raw(errors::WRONGTYPE);
+            return Err(());
+        }
+        if serve(out, db, key, now) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn bzpop_generic(ctx: &mut Ctx, args: Args, min: bool, handler: super::Handler) {
+    let now = ctx.now();
+    let last = args.len() - 1;
+    let Some(deadline) = blocking::parse_timeout(&mut ctx.out, args.get(last), now) else {
+        return;
+    };
+    let keys = || (1..last).map(|i| args.get(i));
+    let served = pop_first_zset(ctx, keys(), |out, db, key, now| {
+        serve_bzpop(out, db, key, min, now)
+    });
+    if served == Ok(false) {
+        blocking::block(ctx, &args, keys(), deadline, handler);
+    }
+}
+
+/// BZPOPMIN key [key ...] timeout
+pub fn bzpopmin(ctx: &mut Ctx, args: Args) {
+    bzpop_generic(ctx, args, true, bzpopmin);
+}
+
+/// BZPOPMAX key [key ...] timeout
+pub fn bzpopmax(ctx: &mut Ctx, args: Args) {
+    bzpop_generic(ctx, args, false, bzpopmax);
+}
+
+/// BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
+pub fn bzmpop(ctx: &mut Ctx, args: Args) {
+    let now = ctx.now();
+    let Some(deadline) = blocking::parse_timeout(&mut ctx.out, args.get(1), now) else {
+        return;
+    };
+    let Some((numkeys, min, count)) = parse_mpop(&mut ctx.out, &args, 2) else {
+        return;
+    };
+    let keys = || (3..3 + numkeys).map(|i| args.get(i));
+    let served = pop_first_zset(ctx, keys(), |out, db, key, now| {
+        serve_bzmpop(out, db, key, min, count, now)
+    });
+    if served == Ok(false) {
+        blocking::block(ctx, &args, keys(), deadline, bzmpop);
+    }
 }
 
 /// ZRANDMEMBER key [count [WITHSCORES]]
@@ -867,6 +967,9 @@ fn weighted(w: f64, s: f64) -> f64 {
 /// ZUNION/ZINTER/ZDIFF[STORE] and ZINTERCARD: `nk` is the index of numkeys.
 fn zsetop(ctx: &mut Ctx, args: Args, op: ZOp, nk: usize, name: &str) {
     let store = nk == 2;
+    if store {
+        signal(ctx, args.get(1));
+    }
     let Some(numkeys) = parse_i64(args.get(nk)) else {
         return ctx.out.raw(errors::NOT_INTEGER);
     };
