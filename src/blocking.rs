@@ -292,14 +292,19 @@ pub fn handle_clients_blocked_on_keys<S>(
                 };
                 conn.state.blocked = false;
                 shared.blocking.serving = true;
+                let start = shared.observ.timer.now();
                 let mut ctx = Ctx {
                     out: Reply::new(&mut conn.wbuf, conn.state.proto),
                     client: &mut conn.state,
                     shared,
                 };
+                let args = Args::new(&b.argv, &b.ranges);
                 // Through multi::run_blocked so that WATCH sees its writes.
-                crate::cmd::multi::run_blocked(&mut ctx, b.handler, Args::new(&b.argv, &b.ranges));
+                crate::cmd::multi::run_blocked(&mut ctx, b.handler, args);
                 shared.blocking.serving = false;
+                if !conn.state.blocked {
+                    shared.observ.command_served(args.get(0), start);
+                }
                 if conn.state.blocked {
                     shared.blocking.clients.insert(id, b);
                 } else {

@@ -38,6 +38,15 @@ pub struct Config {
     /// Milliseconds a script may run before other clients get `-BUSY`
     /// (also `lua-time-limit`); 0 = never.
     pub busy_reply_threshold: u64,
+    /// Slow log: commands taking at least this many µs are logged (-1
+    /// disables, 0 logs every command); at most `slowlog_max_len` kept.
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: u64,
+    /// Latency monitor threshold in ms (0 = off).
+    pub latency_monitor_threshold: u64,
+    /// Per-command latency histograms (INFO latencystats).
+    pub latency_tracking: bool,
+    pub latency_tracking_info_percentiles: Vec<f64>,
     /// Largest set kept as an `intset`.
     pub set_max_intset_entries: usize,
     /// Largest sorted set (members, member bytes) kept as a `listpack`.
@@ -91,6 +100,11 @@ impl Default for Config {
             ],
             config_file: None,
             busy_reply_threshold: 5000,
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
@@ -324,6 +338,73 @@ const DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         mutable: false,
+    },
+    Directive {
+        name: "slowlog-log-slower-than",
+        get: |c| c.slowlog_log_slower_than.to_string(),
+        set: |c, a| {
+            c.slowlog_log_slower_than = int(one(a)?, -1, i64::MAX)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "slowlog-max-len",
+        get: |c| c.slowlog_max_len.to_string(),
+        set: |c, a| {
+            c.slowlog_max_len = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "latency-monitor-threshold",
+        get: |c| c.latency_monitor_threshold.to_string(),
+        set: |c, a| {
+            c.latency_monitor_threshold = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "latency-tracking",
+        get: |c| yes_no(c.latency_tracking),
+        set: |c, a| {
+            c.latency_tracking = boolean(one(a)?)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    Directive {
+        name: "latency-tracking-info-percentiles",
+        get: |c| {
+            let p: Vec<String> = c
+                .latency_tracking_info_percentiles
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            p.join(" ")
+        },
+        set: |c, a| {
+            let mut ps = Vec::new();
+            for w in a.iter().flat_map(|s| s.split_whitespace()) {
+                let p: f64 = w
+                    .parse()
+                    .ok()
+                    .filter(|p: &f64| p.is_finite())
+                    .ok_or("Invalid latency-tracking-info-percentiles parameters")?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(
+                        "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+                            .into(),
+                    );
+                }
+                ps.push(p);
+            }
+            c.latency_tracking_info_percentiles = ps;
+            Ok(())
+        },
+        mutable: true,
     },
     Directive {
         name: "requirepass",
@@ -632,15 +713,31 @@ impl Config {
         Ok(())
     }
 
-    /// CONFIG GET: `(name, value)` for every directive matching any pattern.
-    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        all_directives()
-            .filter(|d| {
-                patterns
-                    .iter()
-                    .any(|p| glob_match(p, d.name.as_bytes(), true))
+    /// CONFIG GET: `(name, value)` for every directive matching any
+    /// pattern, each once. As Redis, a pattern without glob characters
+    /// names its directive the way it was written (`CONFIG GET HZ` answers
+    /// `HZ`).
+    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
+        let mut found: Vec<(&'static str, String)> = Vec::new();
+        for p in patterns {
+            let literal = !p.iter().any(|c| matches!(c, b'*' | b'?' | b'['));
+            for d in all_directives() {
+                if found.iter().any(|(n, _)| *n == d.name) {
+                    continue;
+                }
+                if literal && p.eq_ignore_ascii_case(d.name.as_bytes()) {
+                    found.push((d.name, String::from_utf8_lossy(p).into_owned()));
+                } else if !literal && glob_match(p, d.name.as_bytes(), true) {
+                    found.push((d.name, d.name.to_string()));
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|(name, shown)| {
+                let d = find(name).expect("found above");
+                (shown, (d.get)(self))
             })
-            .map(|d| (d.name, (d.get)(self)))
             .collect()
     }
 
@@ -671,6 +768,148 @@ impl Config {
         *self = next;
         Ok(())
     }
+}
+
+/// The first line CONFIG REWRITE adds to a file; directives it appends
+/// go below it.
+const REWRITE_SIGNATURE: &str = "# Generated by CONFIG REWRITE";
+
+impl Config {
+    /// CONFIG REWRITE: writes the current configuration back to the file
+    /// it was read from, as Redis does: each directive's first line in
+    /// the file is rewritten in place (later duplicates are dropped),
+    /// comments, blank lines and unknown lines are kept, and directives
+    /// that differ from their default but were not in the file are
+    /// appended below [`REWRITE_SIGNATURE`]. The new file replaces the old
+    /// one by rename, so a crash never leaves half a file.
+    pub fn rewrite(&self) -> Result<(), String> {
+        let Some(path) = &self.config_file else {
+            return Err("The server is running without a config file".into());
+        };
+        let old = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("Rewriting config file: {e}")),
+        };
+        let text = self.rewrite_text(&old);
+        let tmp = format!("{path}.tmp-{}", std::process::id());
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("Rewriting config file: {e}")
+        })
+    }
+
+    /// The rewritten text of config file `old` (see [`Config::rewrite`]).
+    pub fn rewrite_text(&self, old: &str) -> String {
+        let defaults = Config::default();
+        let mut lines: Vec<Option<String>> = old.lines().map(|l| Some(l.to_string())).collect();
+        let mut has_tail = lines
+            .iter()
+            .any(|l| l.as_deref().map(str::trim) == Some(REWRITE_SIGNATURE));
+        // Where each known directive appears in the old file.
+        let mut seen: Vec<(&'static str, Vec<usize>)> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let Some(l) = l.as_deref() else { continue };
+            let t = l.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let name = t.split_whitespace().next().unwrap_or("");
+            if let Some(d) = find(name) {
+                match seen.iter_mut().find(|(n, _)| *n == d.name) {
+                    Some((_, at)) => at.push(i),
+                    None => seen.push((d.name, vec![i])),
+                }
+            }
+        }
+        let mut tail = Vec::new();
+        for d in all_directives() {
+            let new = self.rewrite_lines(d);
+            let at = seen
+                .iter()
+                .find(|(n, _)| *n == d.name)
+                .map(|(_, at)| at.as_slice())
+                .unwrap_or(&[]);
+            // An old `ziplist` alias is rewritten where the file has it,
+            // never added: its `listpack` name carries the value.
+            let alias = d.name.contains("ziplist");
+            if at.is_empty() && (alias || (d.get)(self) == (d.get)(&defaults)) {
+                continue;
+            }
+            // Later duplicates become blank lines, as Redis leaves them.
+            let mut new = new.into_iter();
+            for &i in at {
+                lines[i] = Some(new.next().unwrap_or_default());
+            }
+            for l in new {
+                if !has_tail {
+                    tail.push(REWRITE_SIGNATURE.to_string());
+                    has_tail = true;
+                }
+                tail.push(l);
+            }
+        }
+        let mut out = String::new();
+        for l in lines.into_iter().flatten().chain(tail) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The config-file lines for a directive's current value, as Redis
+    /// writes them (memory sizes with units, one line per buffer class).
+    fn rewrite_lines(&self, d: &Directive) -> Vec<String> {
+        match d.name {
+            "client-output-buffer-limit" => OUTPUT_CLASSES
+                .iter()
+                .zip(&self.output_limits)
+                .map(|(class, l)| {
+                    format!(
+                        "{} {class} {} {} {}",
+                        d.name,
+                        memory_text(l.hard),
+                        memory_text(l.soft),
+                        l.soft_seconds
+                    )
+                })
+                .collect(),
+            "proto-max-bulk-len" => vec![format!(
+                "{} {}",
+                d.name,
+                memory_text(self.proto_max_bulk_len)
+            )],
+            "client-query-buffer-limit" => vec![format!(
+                "{} {}",
+                d.name,
+                memory_text(self.client_query_buffer_limit)
+            )],
+            _ => {
+                let v = (d.get)(self);
+                let v = if v.is_empty() { "\"\"".to_string() } else { v };
+                vec![format!("{} {v}", d.name)]
+            }
+        }
+    }
+}
+
+/// Redis's `rewriteConfigFormatMemory`: the largest of gb, mb, kb that
+/// divides the value, else bytes.
+fn memory_text(v: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "gb"), (1 << 20, "mb"), (1 << 10, "kb")];
+    for (size, unit) in UNITS {
+        if v != 0 && v.is_multiple_of(size) {
+            return format!("{}{unit}", v / size);
+        }
+    }
+    v.to_string()
 }
 
 /// Quotes a command-line word so the config-line splitter gives it back.
@@ -777,6 +1016,37 @@ mod tests {
     }
 
     #[test]
+    fn rewrite_keeps_comments_and_unknown_lines() {
+        let mut c = Config::default();
+        c.set_pairs(&[("hz", "20"), ("slowlog-max-len", "7")])
+            .unwrap();
+        c.set_pairs(&[("client-output-buffer-limit", "normal 1mb 0 0")])
+            .unwrap();
+        let old = "# my comment\nhz 10\n\nunknown-thing 1\nhz 11\ntimeout 0\n";
+        let new = c.rewrite_text(old);
+        assert_eq!(
+            new,
+            "# my comment\nhz 20\n\nunknown-thing 1\n\ntimeout 0\n# Generated by CONFIG REWRITE\n\
+             client-output-buffer-limit normal 1mb 0 0\n\
+             client-output-buffer-limit slave 256mb 64mb 60\n\
+             client-output-buffer-limit pubsub 32mb 8mb 60\n\
+             slowlog-max-len 7\n"
+        );
+        // A second rewrite appends below the existing signature and is stable.
+        assert_eq!(c.rewrite_text(&new), new);
+        let mut back = Config::default();
+        // ferrite refuses directives it does not know; the rest reads back.
+        back.load_text(&new.replace("unknown-thing 1\n", ""))
+            .unwrap();
+        assert_eq!((back.hz, back.slowlog_max_len), (20, 7));
+        assert_eq!(
+            c.rewrite_text(""),
+            "# Generated by CONFIG REWRITE\nhz 20\n".to_string()
+                + &new[new.find("client-output").unwrap()..]
+        );
+    }
+
+    #[test]
     fn password_and_protected_mode() {
         let c = Config::default();
         assert_eq!((c.requirepass.as_str(), c.protected_mode), ("", true));
@@ -798,8 +1068,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("requirepass", String::new()),
-                ("protected-mode", "yes".into())
+                ("requirepass".to_string(), String::new()),
+                ("protected-mode".to_string(), "yes".into())
             ]
         );
     }

@@ -94,6 +94,8 @@ pub struct ClientState {
     pub last_interaction_ms: u64,
     /// MULTI queue and WATCHed keys, while there are any.
     pub tx: Option<Box<crate::cmd::multi::Tx>>,
+    /// Ran MONITOR: receives every command; keyspace commands are refused.
+    pub monitor: bool,
     /// Waiting in a blocking command (BLPOP, ...): no further command of
     /// this client runs until it is served or times out (`blocking.rs`).
     pub blocked: bool,
@@ -117,6 +119,7 @@ impl ClientState {
             created_ms: now_ms,
             last_interaction_ms: now_ms,
             tx: None,
+            monitor: false,
             blocked: false,
         }
     }

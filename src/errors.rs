@@ -38,6 +38,8 @@ pub const NOT_POSITIVE: &[u8] = b"-ERR value is out of range, must be positive\r
 pub const CLIENT_NAME_CHARS: &[u8] =
     b"-ERR Client names cannot contain spaces, newlines or special characters.\r\n";
 pub const NO_SHUTDOWN: &[u8] = b"-ERR No shutdown in progress.\r\n";
+pub const SLOWLOG_COUNT: &[u8] = b"-ERR count should be greater than or equal to -1\r\n";
+pub const REPLICA_KEYSPACE: &[u8] = b"-ERR Replica can't interact with the keyspace\r\n";
 pub const DEBUG_NOT_ALLOWED: &[u8] = b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
 
 pub const EXEC_WITHOUT_MULTI: &[u8] = b"-ERR EXEC without MULTI\r\n";

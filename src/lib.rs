@@ -12,6 +12,8 @@ pub mod config;
 pub mod conn;
 pub mod db;
 pub mod errors;
+pub mod monitor;
+pub mod observ;
 pub mod reactor;
 pub mod resp;
 pub mod script;

@@ -16,6 +16,8 @@ use crate::db::Db;
 use crate::db::dict::WARM_MAX;
 use crate::db::lazyfree::LazyFree;
 use crate::errors;
+use crate::monitor::Monitors;
+use crate::observ::Observ;
 use crate::reactor::{Event, Reactor};
 use crate::resp::{Args, Parsed, Parser, Reply};
 use crate::sys;
@@ -75,17 +77,31 @@ pub struct Stats {
     /// Longest iteration in CPU time (with `eventloop-cpu-tracking`).
     pub eventloop_cpu_max_us: u64,
     pub eventloop_cycles: u64,
+    /// Reads and writes that moved bytes (INFO `total_reads_processed`).
+    pub reads_processed: u64,
+    pub writes_processed: u64,
     /// Failed AUTH / HELLO AUTH attempts (INFO `acl_access_denied_auth`).
     pub acl_access_denied_auth: u64,
     ops_samples: [u64; OPS_SAMPLES],
+    /// Network input and output, bytes per second, sampled with the ops.
+    in_samples: [u64; OPS_SAMPLES],
+    out_samples: [u64; OPS_SAMPLES],
     ops_sample_idx: usize,
     last_sample_ms: u64,
     last_sample_cmds: u64,
+    last_sample_in: u64,
+    last_sample_out: u64,
 }
 
 impl Stats {
     pub fn instantaneous_ops(&self) -> u64 {
         self.ops_samples.iter().sum::<u64>() / OPS_SAMPLES as u64
+    }
+
+    /// Redis's `instantaneous_input_kbps` and `instantaneous_output_kbps`.
+    pub fn instantaneous_kbps(&self) -> (f64, f64) {
+        let avg = |s: &[u64]| s.iter().sum::<u64>() as f64 / OPS_SAMPLES as f64 / 1024.0;
+        (avg(&self.in_samples), avg(&self.out_samples))
     }
 
     fn sample(&mut self, now_ms: u64) {
@@ -95,6 +111,12 @@ impl Stats {
         }
         let ops = self.total_commands - self.last_sample_cmds;
         self.ops_samples[self.ops_sample_idx] = ops * 1000 / elapsed;
+        self.in_samples[self.ops_sample_idx] =
+            (self.net_input_bytes - self.last_sample_in) * 1000 / elapsed;
+        self.out_samples[self.ops_sample_idx] =
+            (self.net_output_bytes - self.last_sample_out) * 1000 / elapsed;
+        self.last_sample_in = self.net_input_bytes;
+        self.last_sample_out = self.net_output_bytes;
         self.ops_sample_idx = (self.ops_sample_idx + 1) % OPS_SAMPLES;
         self.last_sample_ms = now_ms;
         self.last_sample_cmds = self.total_commands;
@@ -127,6 +149,8 @@ pub struct Shared {
     pub shutdown: bool,
     /// The Lua engine, created by the first script command.
     pub scripts: Option<Box<crate::script::Engine>>,
+    pub observ: Observ,
+    pub monitors: Monitors,
     /// Clients waiting in blocking commands, and the keys they wait for.
     pub blocking: Blocking,
     /// Every client as CLIENT LIST sees it; pause and kill requests.
@@ -241,6 +265,7 @@ impl<R: Reactor> Server<R> {
         // CONFIG GET port and INFO report the port actually bound.
         config.port = port;
         sys::install_stop_handlers().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let observ = Observ::new(&config);
         let mut shared = Shared {
             dbs: (0..config.databases).map(|_| Db::new()).collect(),
             config,
@@ -255,6 +280,8 @@ impl<R: Reactor> Server<R> {
             run_id: run_id(),
             shutdown: false,
             scripts: None,
+            observ,
+            monitors: Monitors::default(),
             blocking: Blocking::default(),
             clients: Clients::default(),
         };
@@ -432,6 +459,7 @@ impl<R: Reactor> Server<R> {
             };
             conn.rbuf.commit(n);
             self.shared.stats.net_input_bytes += n as u64;
+            self.shared.stats.reads_processed += 1;
             if n >= budget {
                 more_to_read = true;
                 break;
@@ -474,6 +502,45 @@ impl<R: Reactor> Server<R> {
             self.pending.push(id);
         }
         self.finish_batch(id);
+        if self.shared.monitors.active() {
+            self.feed_monitors(id);
+        }
+    }
+
+    /// Hands the lines of the batch just run (on connection `id`) to every
+    /// monitoring connection. A monitor whose output passes the replica
+    /// class of `client-output-buffer-limit` is dropped, as Redis drops it.
+    fn feed_monitors(&mut self, id: usize) {
+        let (feed, ids) = self.shared.monitors.take(id);
+        let limit = self.shared.config.output_limits[1];
+        let mut keep = Vec::with_capacity(ids.len());
+        for k in ids {
+            let Some(conn) = self.conns.get_mut(k) else {
+                continue;
+            };
+            if !conn.state.monitor {
+                continue;
+            }
+            if !feed.is_empty() {
+                conn.wbuf.extend_from_slice(&feed);
+                let pending = conn.wbuf.len() - conn.wpos;
+                if output_over_limit(
+                    pending,
+                    &limit,
+                    &mut conn.soft_limit_since,
+                    self.shared.now_ms,
+                ) {
+                    conn.kill = true;
+                    self.close(k);
+                    continue;
+                }
+                self.flush(k);
+            }
+            if self.conns.get(k).is_some_and(|c| c.state.monitor) {
+                keep.push(k);
+            }
+        }
+        self.shared.monitors.put_back(keep, feed);
     }
 
     /// Runs complete commands from the connection's buffer. Returns true
@@ -505,6 +572,8 @@ impl<R: Reactor> Server<R> {
         ran: &mut usize,
         slice_start: Instant,
     ) -> (bool, bool) {
+        // Command timing starts here: each command's end is the next one's start.
+        self.shared.observ.last_end = self.shared.observ.timer.now();
         let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
         // The reactor and the other connections are lent to a script that
         // runs long (see script::serve) for this batch.
@@ -513,6 +582,8 @@ impl<R: Reactor> Server<R> {
             maxclients: self.shared.config.maxclients,
             tcp_keepalive: self.shared.config.tcp_keepalive,
             now_ms: self.shared.now_ms,
+            protected_mode: self.shared.config.protected_mode,
+            auth_required: !self.shared.config.requirepass.is_empty(),
         };
         let (conn, _loan) = crate::script::serve::enter(
             &mut self.reactor,
@@ -612,7 +683,10 @@ impl<R: Reactor> Server<R> {
                 // bulk is not rescanned meanwhile.
                 Ok(Parsed::Incomplete { .. }) => break,
                 Err(e) => {
+                    let mark = wbuf.len();
                     e.write_reply(wbuf);
+                    // Counted in errorstats as Redis counts its own.
+                    self.shared.observ.count_error(&wbuf[mark..]);
                     state.close_after_reply = true;
                 }
             }
@@ -627,6 +701,13 @@ impl<R: Reactor> Server<R> {
         self.shared.shutdown |= d.shutdown;
         self.shared.stats.total_connections += d.accepted;
         self.shared.connected_clients = self.conns.len();
+        let laddr = self.reactor.local_addrs().first().copied();
+        for id in d.accepted_ids {
+            if let Some(conn) = self.conns.get_mut(id) {
+                conn.state.laddr = laddr.unwrap_or(conn.state.addr);
+                self.shared.clients.add(id, &conn.state);
+            }
+        }
         if d.accept {
             for n in 0..self.reactor.local_addrs().len() {
                 self.accept(n);
@@ -662,6 +743,7 @@ impl<R: Reactor> Server<R> {
                 Ok(n) => {
                     conn.wpos += n;
                     self.shared.stats.net_output_bytes += n as u64;
+                    self.shared.stats.writes_processed += 1;
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -739,6 +821,9 @@ impl<R: Reactor> Server<R> {
             self.shared.clients.remove(id);
             self.reactor.deregister(&mut conn.sock);
             cmd::multi::unwatch_all(&mut conn.state, &mut self.shared.dbs);
+            if conn.state.monitor {
+                self.shared.monitors.remove(id);
+            }
             self.shared.connected_clients = self.conns.len();
             // Keep a released buffer as the spare if there is none.
             if self.spare_wbuf.capacity() == 0 {
@@ -755,6 +840,8 @@ impl<R: Reactor> Server<R> {
         self.next_cron = Instant::now() + Duration::from_micros(1_000_000 / hz);
         let now = self.shared.now_ms;
         self.shared.stats.sample(now);
+        self.shared.observ.note_memory();
+        self.shared.observ.timer.recalibrate();
         if std::mem::take(&mut self.accept_retry) {
             for n in 0..self.reactor.local_addrs().len() {
                 self.accept(n);

@@ -111,9 +111,19 @@ pub fn rss_bytes() -> u64 {
 
 /// User and system CPU seconds of this process (INFO cpu).
 pub fn cpu_times() -> (f64, f64) {
+    rusage_times(libc::RUSAGE_SELF)
+}
+
+/// User and system CPU seconds of the calling thread (the loop's, for
+/// INFO's `used_cpu_*_main_thread`).
+pub fn thread_cpu_times() -> (f64, f64) {
+    rusage_times(libc::RUSAGE_THREAD)
+}
+
+fn rusage_times(who: libc::c_int) -> (f64, f64) {
     let mut ru: libc::rusage = unsafe_zeroed_rusage();
     // SAFETY: `ru` is a valid, writable rusage for getrusage to fill.
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
         return (0.0, 0.0);
     }
     let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
@@ -123,6 +133,30 @@ pub fn cpu_times() -> (f64, f64) {
 fn unsafe_zeroed_rusage() -> libc::rusage {
     // SAFETY: rusage is plain integers and timevals; all-zero is valid.
     unsafe { std::mem::zeroed() }
+}
+
+/// Physical memory in bytes, from /proc/meminfo (INFO's
+/// `total_system_memory`); 0 when unknown.
+pub fn total_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// `Linux 6.1.0 x86_64`, as Redis's `os` field (uname's sysname, release
+/// and machine).
+pub fn os_name() -> String {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let sysname = match std::env::consts::OS {
+        "linux" => "Linux",
+        other => other,
+    };
+    format!("{sysname} {} {}", release.trim(), std::env::consts::ARCH)
 }
 
 /// Microseconds of CPU this thread has run: unlike wall time, it leaves

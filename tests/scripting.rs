@@ -696,3 +696,39 @@ fn blocking_commands_in_scripts_as_redis() {
         b"*2\r\n$2\r\nbl\r\n*1\r\n$1\r\na\r\n"
     );
 }
+
+#[test]
+fn a_busy_server_still_requires_authentication() {
+    let s = Server::start();
+    let mut b = s.raw();
+    // Set at run time (the harness pings redis-server unauthenticated).
+    assert_eq!(
+        cmd(&mut b, &["CONFIG", "SET", "requirepass", "pw"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(cmd(&mut b, &["AUTH", "pw"]), b"+OK\r\n");
+    assert_eq!(
+        cmd(&mut b, &["CONFIG", "SET", "busy-reply-threshold", "100"]),
+        b"+OK\r\n"
+    );
+    let mut a = s.raw();
+    assert_eq!(cmd(&mut a, &["AUTH", "pw"]), b"+OK\r\n");
+    let body = "local i = 0 while true do i = i + 1 end";
+    send_raw(&mut a, &encode(&[b"EVAL", body.as_bytes(), b"0"]));
+    assert!(poll_until(Duration::from_secs(5), || cmd(
+        &mut b,
+        &["PING"]
+    ) == BUSY));
+    // A client that has not authenticated can neither kill nor shut down.
+    let mut stranger = s.raw();
+    assert_eq!(
+        cmd(&mut stranger, &["SCRIPT", "KILL"]),
+        b"-NOAUTH Authentication required.\r\n"
+    );
+    assert_eq!(
+        cmd(&mut stranger, &["SHUTDOWN", "NOSAVE"]),
+        b"-NOAUTH Authentication required.\r\n"
+    );
+    assert_eq!(cmd(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
+    read_reply_bytes(&mut a);
+}

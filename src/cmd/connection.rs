@@ -118,6 +118,8 @@ pub fn reset(ctx: &mut Ctx, _args: Args) {
     c.db = 0;
     c.name = None;
     c.reply = 0;
+    // Out of MONITOR; the loop drops the connection from the feed.
+    c.monitor = false;
     c.authenticated = ctx.shared.config.requirepass.is_empty();
     ctx.out.set_proto(2);
     ctx.out.simple(b"RESET");

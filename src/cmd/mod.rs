@@ -7,27 +7,35 @@
 
 pub mod client;
 pub mod command;
+pub mod config;
 pub mod connection;
 pub mod expire;
 pub mod hash;
+pub mod info;
 pub mod keys;
+pub mod latency;
 pub mod list;
+pub mod memory;
 pub mod meta;
 pub mod multi;
 pub mod object;
 pub mod scripting;
 pub mod server;
 pub mod set;
+pub mod slowlog;
 pub mod string;
 pub mod zset;
 
 use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::conn::ClientState;
 use crate::db::Db;
 use crate::errors;
+use crate::observ::Observ;
 use crate::resp::{Args, Reply};
 use crate::server::Shared;
+use meta::SUBCOMMANDS;
 
 /// What a handler may touch: its reply, its client, the shared state.
 pub struct Ctx<'a> {
@@ -267,10 +275,10 @@ pub static COMMANDS: &[Command] = &[
     row!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH | ALLOW_BUSY, 0, 0, 0, connection::reset),
     row!("command", -1, LOADING | STALE, 0, 0, 0, command::command),
     row!("time", 1, FAST | LOADING | STALE, 0, 0, 0, server::time),
-    row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::config),
+    row!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, config::config),
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
     row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
-    row!("info", -1, LOADING | STALE, 0, 0, 0, server::info),
+    row!("info", -1, LOADING | STALE, 0, 0, 0, info::info),
     // transactions
     row!("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::multi),
     row!("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, 0, 0, 0, multi::exec),
@@ -284,15 +292,25 @@ pub static COMMANDS: &[Command] = &[
     row!("evalsha_ro", -3, READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::evalsha_ro),
     row!("script", -2, 0, 0, 0, 0, scripting::script),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, server::shutdown),
+    // observability
+    row!("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, slowlog::slowlog),
+    row!("latency", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, latency::latency),
+    row!("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, server::monitor),
+    row!("memory", -2, 0, 0, 0, 0, memory::memory),
+    row!("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, server::lastsave),
+    row!("role", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, server::role),
 ];
 
 /// Longest command name looked up; longer names are unknown.
 const MAX_NAME: usize = 32;
 
 pub struct Table {
-    /// Each command with whether it is a container (CONFIG, CLIENT, ...)
-    /// whose subcommand names its `cmd=` in CLIENT LIST.
-    by_name: HashMap<&'static [u8], (&'static Command, bool), ahash::RandomState>,
+    /// Name to row index in `COMMANDS` (the row's statistics index) and
+    /// whether it is a container (CONFIG, CLIENT, ...) whose subcommand
+    /// names its `cmd=` in CLIENT LIST.
+    by_name: HashMap<&'static [u8], (usize, bool), ahash::RandomState>,
+    /// Per row, its range of `meta::SUBCOMMANDS` (empty unless a container).
+    subs: Vec<(u16, u16)>,
 }
 
 impl Default for Table {
@@ -311,19 +329,21 @@ impl Table {
     pub fn new() -> Self {
         let by_name = COMMANDS
             .iter()
-            .map(|c| (c.name.as_bytes(), (c, meta::is_container(c.name))))
+            .enumerate()
+            .map(|(i, c)| (c.name.as_bytes(), (i, meta::is_container(c.name))))
             .collect();
-        Table { by_name }
+        let subs = COMMANDS.iter().map(|c| sub_range(c.name)).collect();
+        Table { by_name, subs }
     }
 
     /// Finds a command by name, case-insensitively, without allocating.
     #[inline]
     pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
-        self.lookup_entry(name).map(|(c, _)| c)
+        self.lookup_entry(name).map(|(i, _)| &COMMANDS[i])
     }
 
     #[inline]
-    fn lookup_entry(&self, name: &[u8]) -> Option<(&'static Command, bool)> {
+    fn lookup_entry(&self, name: &[u8]) -> Option<(usize, bool)> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -363,59 +383,196 @@ impl Table {
         ctx.client.reply = (r & OFF) | if r & SKIP_NEXT != 0 { SKIP } else { 0 };
     }
 
-    /// Redis's `processCommand`: existence, arity, protection and
-    /// authentication checks, then the handler.
+    /// Redis's `processCommand` then `call`: existence, arity, protection
+    /// and authentication checks, the handler, then statistics, the slow
+    /// log, the latency monitor and MONITOR's feed. Every error reply
+    /// written here or by the handler is counted.
     fn process_command(&self, ctx: &mut Ctx, args: Args) {
+        let mark = ctx.out.len();
         let name = args.get(0);
-        let Some((cmd, container)) = self.lookup_entry(name) else {
+        let Some((idx, container)) = self.lookup_entry(name) else {
             multi::flag_error(ctx.client);
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
-            return;
+            return count_errors(ctx, mark);
         };
-        ctx.client.last_cmd = if container {
-            meta::subcommand_name(cmd.name, args.iter().nth(1).unwrap_or_default())
-        } else {
-            cmd.name
-        };
+        let cmd = &COMMANDS[idx];
         let argc = args.len() as i32;
+        // A container's statistics go to its subcommand (COMMAND alone
+        // runs as itself). An unknown subcommand is refused here, before
+        // arity and authentication, as Redis's commandCheckExistence.
+        let mut stat = idx;
+        if container && argc >= 2 {
+            let (first, end) = self.subs[idx];
+            let sub = args.get(1);
+            let skip = cmd.name.len() + 1;
+            let Some(i) = SUBCOMMANDS[first as usize..end as usize]
+                .iter()
+                .position(|s| sub.eq_ignore_ascii_case(&s.name.as_bytes()[skip..]))
+            else {
+                ctx.client.last_cmd = cmd.name;
+                multi::flag_error(ctx.client);
+                errors::unknown_subcommand(&mut ctx.out, &cmd.name.to_ascii_uppercase(), sub);
+                return count_errors(ctx, mark);
+            };
+            stat = COMMANDS.len() + first as usize + i;
+        }
+        // What CLIENT LIST shows as `cmd=`: the subcommand when known.
+        ctx.client.last_cmd = Observ::stat_name(stat);
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             multi::flag_error(ctx.client);
             errors::wrong_arity(&mut ctx.out, cmd.name);
-            return;
+            return reject(ctx, idx, mark);
+        }
+        if let Some(sub) = stat.checked_sub(COMMANDS.len()).map(|s| &SUBCOMMANDS[s])
+            && ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity)
+        {
+            multi::flag_error(ctx.client);
+            errors::wrong_arity(&mut ctx.out, sub.name);
+            return reject(ctx, stat, mark);
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
             multi::flag_error(ctx.client);
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
-            return;
+            return reject(ctx, stat, mark);
         }
         if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
             multi::flag_error(ctx.client);
             ctx.out.raw(errors::NOAUTH);
-            return;
+            return reject(ctx, stat, mark);
+        }
+        if ctx.client.monitor && cmd.flags & (READONLY | WRITE) != 0 {
+            multi::flag_error(ctx.client);
+            ctx.out.raw(errors::REPLICA_KEYSPACE);
+            return reject(ctx, stat, mark);
         }
         if multi::in_multi(ctx.client) {
             if cmd.flags & NO_MULTI != 0 {
                 multi::flag_error(ctx.client);
-                return ctx.out.raw(errors::NOT_IN_MULTI);
+                ctx.out.raw(errors::NOT_IN_MULTI);
+                return reject(ctx, stat, mark);
             }
             if !multi::runs_in_multi(cmd) {
                 return multi::queue(ctx, cmd, args);
             }
         }
-        self.call(ctx, cmd, args);
-    }
-
-    /// Runs a command that passed the checks (Redis's `call`): counts it
-    /// and, while keys of the client's database are WATCHed, lets a write
-    /// command signal the in-place changes the keyspace cannot see.
-    #[inline]
-    pub fn call(&self, ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+        run_handler(ctx, cmd, args);
+        // Counted after running, as Redis: INFO does not count itself.
         ctx.shared.stats.total_commands += 1;
-        if cmd.flags & WRITE != 0 && ctx.shared.dbs[ctx.client.db].has_watched() {
-            multi::call_watched(ctx, cmd, args);
-        } else {
-            (cmd.handler)(ctx, args);
+        let failed = ctx.out.buffer().get(mark) == Some(&b'-');
+        // A command that blocked counts as a call, but adds no histogram
+        // sample and is not judged slow, as in Redis 7.0.
+        let blocked = cmd.flags & BLOCKING != 0 && ctx.client.blocked;
+        let obs = &mut ctx.shared.observ;
+        let ns = obs.command_done(stat, failed, !blocked);
+        if failed {
+            obs.count_error(&ctx.out.buffer()[mark..]);
         }
+        if !blocked && obs.is_slow(ns) {
+            slow_command(ctx, cmd, args, ns);
+        }
+        if ctx.shared.monitors.active() && cmd.flags & ADMIN == 0 {
+            let now_us = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as u64);
+            let client = &*ctx.client;
+            ctx.shared
+                .monitors
+                .feed(now_us, client.db, &client.addr, &args);
+        }
+    }
+}
+
+/// Runs a command a transaction queued or a script called, after its
+/// checks (Redis's `call` for EXEC and `redis.call`): counts it, with
+/// WATCH's in-place check as for a client's command.
+pub fn call(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+    run_handler(ctx, cmd, args);
+    ctx.shared.stats.total_commands += 1;
+}
+
+/// The handler; while keys of the client's database are WATCHed, a write
+/// command signals the in-place changes the keyspace cannot see.
+#[inline]
+fn run_handler(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+    if cmd.flags & WRITE != 0 && ctx.shared.dbs[ctx.client.db].has_watched() {
+        multi::call_watched(ctx, cmd, args);
+    } else {
+        (cmd.handler)(ctx, args);
+    }
+}
+
+/// The rows of `meta::SUBCOMMANDS` under `parent` (contiguous there).
+fn sub_range(parent: &str) -> (u16, u16) {
+    let under = |d: &meta::Doc| {
+        d.name.len() > parent.len()
+            && d.name.starts_with(parent)
+            && d.name.as_bytes()[parent.len()] == b'|'
+    };
+    match SUBCOMMANDS.iter().position(under) {
+        Some(first) => {
+            let n = SUBCOMMANDS[first..].iter().take_while(|d| under(d)).count();
+            (first as u16, (first + n) as u16)
+        }
+        None => (0, 0),
+    }
+}
+
+/// Counts the error reply written since `mark`, if there is one.
+fn count_errors(ctx: &mut Ctx, mark: usize) {
+    let out = ctx.out.buffer();
+    if out.get(mark) == Some(&b'-') {
+        ctx.shared.observ.count_error(&out[mark..]);
+    }
+}
+
+/// A command refused before running: Redis's `rejected_calls`.
+fn reject(ctx: &mut Ctx, stat: usize, mark: usize) {
+    ctx.shared.observ.cmds[stat].rejected += 1;
+    count_errors(ctx, mark);
+}
+
+/// Past the slow threshold: the slow log and the latency monitor, each
+/// with its own threshold, as Redis's `call` does.
+#[cold]
+fn slow_command(ctx: &mut Ctx, cmd: &Command, args: Args, ns: u64) {
+    let config = &ctx.shared.config;
+    // The time now, not the loop's cached one: the command may have run long.
+    let now_secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let us = ns / 1000;
+    let threshold = config.latency_monitor_threshold;
+    if threshold > 0 && ns / 1_000_000 >= threshold {
+        let event = if cmd.flags & FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        ctx.shared
+            .observ
+            .latency
+            .add(event, ns / 1_000_000, now_secs);
+    }
+    let slower_than = config.slowlog_log_slower_than;
+    if slower_than >= 0 && us >= slower_than as u64 {
+        let max_len = config.slowlog_max_len.min(usize::MAX as u64) as usize;
+        let name = args.get(0);
+        let argv = (0..args.len()).map(|i| {
+            if crate::monitor::redacted(name, &args, i) {
+                b"(redacted)".as_slice()
+            } else {
+                args.get(i)
+            }
+        });
+        let client = &*ctx.client;
+        ctx.shared.observ.slowlog.push(
+            argv,
+            now_secs,
+            us,
+            client.addr.to_string(),
+            client.name.clone().unwrap_or_default(),
+            max_len,
+        );
     }
 }
 

@@ -5,7 +5,7 @@
 //! byte buffer and remembered as ranges, so EXEC hands handlers the same
 //! borrowed [`Args`] the parser gives them, with no per-argument `Vec`.
 
-use super::{Command, Ctx, Handler, table};
+use super::{Command, Ctx, Handler};
 use crate::conn::ClientState;
 use crate::db::{Db, Value};
 use crate::errors;
@@ -177,12 +177,11 @@ pub fn exec(ctx: &mut Ctx, _args: Args) {
         return ctx.out.null_array();
     }
     ctx.out.array(tx.cmds.len());
-    let t = table();
     // Blocking commands answer at once inside a transaction, as Redis.
     let deny = std::mem::replace(&mut ctx.shared.blocking.deny_blocking, true);
     for &(cmd, first, end) in &tx.cmds {
         let args = Args::new(&tx.buf, &tx.ranges[first..end]);
-        t.call(ctx, cmd, args);
+        super::call(ctx, cmd, args);
     }
     ctx.shared.blocking.deny_blocking = deny;
 }

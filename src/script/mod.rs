@@ -480,7 +480,7 @@ fn call_command(
             client,
             shared,
         };
-        table().call(&mut c, cmd, args);
+        crate::cmd::call(&mut c, cmd, args);
     }
     if write {
         busy::wrote();

@@ -42,6 +42,9 @@ pub struct LoopInfo {
     pub maxclients: usize,
     pub tcp_keepalive: u64,
     pub now_ms: u64,
+    pub protected_mode: bool,
+    /// `requirepass` is set: new clients start unauthenticated.
+    pub auth_required: bool,
 }
 
 /// What the hook needs, type-erased over the reactor.
@@ -72,6 +75,8 @@ pub struct Deferred {
     pub shutdown: bool,
     /// Connections accepted meanwhile (INFO's total_connections_received).
     pub accepted: u64,
+    /// Their ids, for the loop to register them (CLIENT LIST).
+    pub accepted_ids: Vec<usize>,
     /// Every connection was looked at once.
     swept: bool,
 }
@@ -216,16 +221,24 @@ fn accept_some<R: Reactor>(
                 return fresh;
             }
         };
+        d.accepted += 1;
+        let pass: &[u8] = if info.auth_required { b"-" } else { b"" };
+        if crate::clients::denied(info.protected_mode, pass, addr.ip()) {
+            let _ = reactor.send(&mut sock, crate::errors::DENIED);
+            continue;
+        }
         let entry = conns.vacant_entry();
         let id = entry.key();
         if reactor.register(&mut sock, id).is_err() {
             continue;
         }
         crate::sys::set_keepalive(R::raw_fd(&sock), info.tcp_keepalive);
-        let state = crate::conn::ClientState::new(*next_client_id, addr, info.now_ms);
+        let mut state = crate::conn::ClientState::new(*next_client_id, addr, info.now_ms);
         *next_client_id += 1;
+        state.fd = R::raw_fd(&sock);
+        state.authenticated = !info.auth_required;
         entry.insert(Conn::new(sock, state));
-        d.accepted += 1;
+        d.accepted_ids.push(id);
         fresh.push(id);
     }
 }
@@ -290,6 +303,14 @@ fn serve_one<R: Reactor>(
 /// client's transaction if it is queueing one, as Redis's rejectCommand.
 fn answer(args: &Args, client: &mut ClientState, deferred: &mut Deferred) -> (&'static [u8], bool) {
     let is = |i: usize, kw: &str| args.len() > i && args.get(i).eq_ignore_ascii_case(kw.as_bytes());
+    if is(0, "quit") {
+        return (crate::resp::reply::OK, true);
+    }
+    // Authentication comes before the busy check, as in Redis.
+    if !client.authenticated {
+        multi::flag_error(client);
+        return (errors::NOAUTH, false);
+    }
     if is(0, "script") && is(1, "kill") && args.len() == 2 {
         return (busy::request_kill(), false);
     }
@@ -297,9 +318,6 @@ fn answer(args: &Args, client: &mut ClientState, deferred: &mut Deferred) -> (&'
         busy::force_kill();
         deferred.shutdown = true;
         return (b"", true);
-    }
-    if is(0, "quit") {
-        return (crate::resp::reply::OK, true);
     }
     if is(0, "multi") && args.len() == 1 {
         if multi::in_multi(client) {

@@ -601,6 +601,63 @@ pub fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
+impl Server {
+    /// Start with a config file, which both servers take as their first
+    /// argument, then `args` (`--directive value`).
+    pub fn start_with_config_file(path: &std::path::Path, args: &[&str]) -> Server {
+        let p = path.to_str().expect("utf-8 config path");
+        if !against_redis() {
+            let mut full = vec![p, "--port", "0", "--enable-debug-command", "local"];
+            full.extend_from_slice(args);
+            return Server::try_spawn_ferrite_raw(&full).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("ferrite-tests-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create scratch dir");
+        let port_s = port.to_string();
+        let mut child = Command::new("redis-server")
+            .arg(p)
+            .args(["--port", &port_s, "--bind", "127.0.0.1", "--save", ""])
+            .args(["--appendonly", "no", "--enable-debug-command", "local"])
+            .arg("--dir")
+            .arg(&dir)
+            .args(args)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn redis-server (is it installed?)");
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        let up = poll_until(START_DEADLINE, || {
+            let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+                return false;
+            };
+            s.set_read_timeout(Some(Duration::from_secs(1))).ok();
+            let mut buf = [0u8; 7];
+            s.write_all(b"PING\r\n").is_ok()
+                && s.read_exact(&mut buf).is_ok()
+                && &buf == b"+PONG\r\n"
+        });
+        if !up {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "redis-server with {p} did not start: {}",
+                String::from_utf8_lossy(&stdout.lock().unwrap())
+            );
+        }
+        Server {
+            port,
+            child,
+            stderr,
+            stdout,
+            dir: Some(dir),
+        }
+    }
+}
 /// Runs each `(command line, expected reply bytes)` in order on `c`; the
 /// line is split on single spaces. Fails naming the first mismatch.
 pub fn script(c: &mut TcpStream, steps: &[(&str, &[u8])]) {
