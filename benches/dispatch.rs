@@ -52,6 +52,7 @@ fn shared() -> Shared {
         connected_clients: 1,
         run_id: String::new(),
         shutdown: false,
+        scripts: None,
     }
 }
 

@@ -299,7 +299,8 @@ pub fn handle_clients_blocked_on_keys<S>(
                     shared,
                 };
                 let args = Args::new(&b.argv, &b.ranges);
-                (b.handler)(&mut ctx, args);
+                // Through multi::run_blocked so that WATCH sees its writes.
+                crate::cmd::multi::run_blocked(&mut ctx, b.handler, args);
                 shared.blocking.serving = false;
                 if !conn.state.blocked {
                     shared.observ.command_served(args.get(0), start);

@@ -36,6 +36,9 @@ pub struct Config {
     pub eventloop_cpu_tracking: bool,
     /// The config file given at start, if any.
     pub config_file: Option<String>,
+    /// Milliseconds a script may run before other clients get `-BUSY`
+    /// (also `lua-time-limit`); 0 = never.
+    pub busy_reply_threshold: u64,
     /// Slow log: commands taking at least this many µs are logged (-1
     /// disables, 0 logs every command); at most `slowlog_max_len` kept.
     pub slowlog_log_slower_than: i64,
@@ -108,6 +111,7 @@ impl Default for Config {
                 },
             ],
             config_file: None,
+            busy_reply_threshold: 5000,
             slowlog_log_slower_than: 10_000,
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
@@ -171,6 +175,25 @@ struct Directive {
 }
 
 const DIRECTIVES: &[Directive] = &[
+    Directive {
+        name: "busy-reply-threshold",
+        get: |c| c.busy_reply_threshold.to_string(),
+        set: |c, a| {
+            c.busy_reply_threshold = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
+    // The old name of busy-reply-threshold; Redis lists both.
+    Directive {
+        name: "lua-time-limit",
+        get: |c| c.busy_reply_threshold.to_string(),
+        set: |c, a| {
+            c.busy_reply_threshold = int(one(a)?, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        mutable: true,
+    },
     Directive {
         name: "port",
         get: |c| c.port.to_string(),

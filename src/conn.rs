@@ -92,6 +92,8 @@ pub struct ClientState {
     /// Unix ms of creation and of the last command (CLIENT LIST, timeout).
     pub created_ms: u64,
     pub last_interaction_ms: u64,
+    /// MULTI queue and WATCHed keys, while there are any.
+    pub tx: Option<Box<crate::cmd::multi::Tx>>,
     /// Ran MONITOR: receives every command; keyspace commands are refused.
     pub monitor: bool,
     /// Waiting in a blocking command (BLPOP, ...): no further command of
@@ -116,6 +118,7 @@ impl ClientState {
             close_after_reply: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
+            tx: None,
             monitor: false,
             blocked: false,
         }

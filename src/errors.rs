@@ -42,6 +42,19 @@ pub const SLOWLOG_COUNT: &[u8] = b"-ERR count should be greater than or equal to
 pub const REPLICA_KEYSPACE: &[u8] = b"-ERR Replica can't interact with the keyspace\r\n";
 pub const DEBUG_NOT_ALLOWED: &[u8] = b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
 
+pub const EXEC_WITHOUT_MULTI: &[u8] = b"-ERR EXEC without MULTI\r\n";
+pub const DISCARD_WITHOUT_MULTI: &[u8] = b"-ERR DISCARD without MULTI\r\n";
+pub const MULTI_NESTED: &[u8] = b"-ERR MULTI calls can not be nested\r\n";
+pub const WATCH_IN_MULTI: &[u8] = b"-ERR WATCH inside MULTI is not allowed\r\n";
+pub const NOT_IN_MULTI: &[u8] = b"-ERR Command not allowed inside a transaction\r\n";
+pub const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previous errors.\r\n";
+
+pub const NOSCRIPT: &[u8] = b"-NOSCRIPT No matching script. Please use EVAL.\r\n";
+pub const NUMKEYS_NEGATIVE: &[u8] = b"-ERR Number of keys can't be negative\r\n";
+pub const SCRIPT_RO_WRITE_FLAG: &[u8] =
+    b"-ERR Can not execute a script with write flag using *_ro command.\r\n";
+pub const SCRIPT_FLUSH_MODE: &[u8] = b"-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n";
+
 /// `-ERR Unsupported option <opt>` (EXPIRE family).
 pub fn unsupported_option(out: &mut Reply, opt: &[u8]) {
     let mut msg = b"ERR Unsupported option ".to_vec();

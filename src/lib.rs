@@ -16,6 +16,7 @@ pub mod monitor;
 pub mod observ;
 pub mod reactor;
 pub mod resp;
+pub mod script;
 pub mod server;
 pub mod sys;
 pub mod types;

@@ -143,6 +143,8 @@ pub struct Shared {
     pub run_id: String,
     /// Set by SHUTDOWN or a signal: the loop ends after this iteration.
     pub shutdown: bool,
+    /// The Lua engine, created by the first script command.
+    pub scripts: Option<Box<crate::script::Engine>>,
     pub observ: Observ,
     pub monitors: Monitors,
     /// Clients waiting in blocking commands, and the keys they wait for.
@@ -274,6 +276,7 @@ impl<R: Reactor> Server<R> {
             connected_clients: 0,
             run_id: run_id(),
             shutdown: false,
+            scripts: None,
             observ,
             monitors: Monitors::default(),
             blocking: Blocking::default(),
@@ -451,6 +454,9 @@ impl<R: Reactor> Server<R> {
             return;
         }
         let more_cmds = self.process_input(id);
+        if let Some(d) = crate::script::serve::take_deferred() {
+            self.after_busy_script(d);
+        }
         let conn = &mut self.conns[id];
         self.shared.clients.sync(id, &conn.state);
         if !self.shared.clients.kills.is_empty() {
@@ -546,11 +552,27 @@ impl<R: Reactor> Server<R> {
     ) -> (bool, bool) {
         // Command timing starts here: each command's end is the next one's start.
         self.shared.observ.last_end = self.shared.observ.timer.now();
-        let conn = &mut self.conns[id];
+        let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
+        // The reactor and the other connections are lent to a script that
+        // runs long (see script::serve) for this batch.
+        let info = crate::script::serve::LoopInfo {
+            max_bulk,
+            maxclients: self.shared.config.maxclients,
+            tcp_keepalive: self.shared.config.tcp_keepalive,
+            now_ms: self.shared.now_ms,
+            protected_mode: self.shared.config.protected_mode,
+            auth_required: !self.shared.config.requirepass.is_empty(),
+        };
+        let (conn, _loan) = crate::script::serve::enter(
+            &mut self.reactor,
+            &mut self.conns,
+            &mut self.next_client_id,
+            id,
+            info,
+        );
         if conn.wbuf.is_empty() && conn.wpos == 0 {
             std::mem::swap(&mut conn.wbuf, &mut self.spare_wbuf);
         }
-        let max_bulk = self.shared.config.proto_max_bulk_len.min(usize::MAX as u64) as usize;
         let limit = self.shared.config.output_limits[0];
         let Conn {
             rbuf,
@@ -650,6 +672,35 @@ impl<R: Reactor> Server<R> {
         (more, serve)
     }
 
+    /// Catches up after a script that served other clients while busy:
+    /// accepts, shutdown, and the connections it read from or saw events
+    /// for (read, flushed or closed on the next pass).
+    fn after_busy_script(&mut self, d: crate::script::serve::Deferred) {
+        self.shared.shutdown |= d.shutdown;
+        self.shared.stats.total_connections += d.accepted;
+        self.shared.connected_clients = self.conns.len();
+        let laddr = self.reactor.local_addrs().first().copied();
+        for id in d.accepted_ids {
+            if let Some(conn) = self.conns.get_mut(id) {
+                conn.state.laddr = laddr.unwrap_or(conn.state.addr);
+                self.shared.clients.add(id, &conn.state);
+            }
+        }
+        if d.accept {
+            for n in 0..self.reactor.local_addrs().len() {
+                self.accept(n);
+            }
+        }
+        for id in d.ids {
+            if let Some(conn) = self.conns.get_mut(id)
+                && !conn.pending
+            {
+                conn.pending = true;
+                self.pending.push(id);
+            }
+        }
+    }
+
     /// Writes the replies of a batch, then hands the read buffer back to
     /// the reactor until more input arrives.
     fn finish_batch(&mut self, id: usize) {
@@ -738,6 +789,7 @@ impl<R: Reactor> Server<R> {
             }
             self.shared.clients.remove(id);
             self.reactor.deregister(&mut conn.sock, id);
+            cmd::multi::unwatch_all(&mut conn.state, &mut self.shared.dbs);
             if conn.state.monitor {
                 self.shared.monitors.remove(id);
             }

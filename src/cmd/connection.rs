@@ -111,6 +111,8 @@ pub fn auth(ctx: &mut Ctx, args: Args) {
 /// replies on, and unauthenticated if a password is set (Redis 7.0's
 /// `clearClientConnectionState`, which keeps NO-EVICT).
 pub fn reset(ctx: &mut Ctx, _args: Args) {
+    // Out of any transaction, watching nothing, as Redis's RESET.
+    crate::cmd::multi::discard_all(ctx.client, &mut ctx.shared.dbs);
     let c = &mut *ctx.client;
     c.proto = 2;
     c.db = 0;

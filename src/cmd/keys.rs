@@ -311,7 +311,8 @@ pub fn swapdb(ctx: &mut Ctx, args: Args) {
     let (Some(a), Some(b)) = (db_in_range(ctx, a), db_in_range(ctx, b)) else {
         return;
     };
-    ctx.shared.dbs.swap(a, b);
+    let now = ctx.now();
+    Db::swap(&mut ctx.shared.dbs, a, b, now);
     // Clients blocked in either database now see other keys, as Redis's
     // scanDatabaseForReadyKeys after SWAPDB.
     ctx.shared.blocking.signal_db(a);

@@ -17,7 +17,9 @@ pub mod latency;
 pub mod list;
 pub mod memory;
 pub mod meta;
+pub mod multi;
 pub mod object;
+pub mod scripting;
 pub mod server;
 pub mod set;
 pub mod slowlog;
@@ -277,6 +279,18 @@ pub static COMMANDS: &[Command] = &[
     row!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, server::debug),
     row!("client", -2, NOSCRIPT | LOADING | STALE, 0, 0, 0, client::client),
     row!("info", -1, LOADING | STALE, 0, 0, 0, info::info),
+    // transactions
+    row!("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::multi),
+    row!("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, 0, 0, 0, multi::exec),
+    row!("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::discard),
+    row!("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 1, -1, 1, multi::watch),
+    row!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, 0, 0, 0, multi::unwatch),
+    // scripting
+    row!("eval", -3, NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::eval),
+    row!("evalsha", -3, NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::evalsha),
+    row!("eval_ro", -3, READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::eval_ro),
+    row!("evalsha_ro", -3, READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLEKEYS, 0, 0, 0, scripting::evalsha_ro),
+    row!("script", -2, 0, 0, 0, 0, scripting::script),
     row!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, server::shutdown),
     // observability
     row!("slowlog", -2, ADMIN | LOADING | STALE, 0, 0, 0, slowlog::slowlog),
@@ -303,6 +317,12 @@ impl Default for Table {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The command table, built once (EXEC and scripts dispatch through it).
+pub fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(Table::new)
 }
 
 impl Table {
@@ -371,6 +391,7 @@ impl Table {
         let mark = ctx.out.len();
         let name = args.get(0);
         let Some((idx, container)) = self.lookup_entry(name) else {
+            multi::flag_error(ctx.client);
             errors::unknown_command(&mut ctx.out, name, args.iter().skip(1));
             return count_errors(ctx, mark);
         };
@@ -389,6 +410,7 @@ impl Table {
                 .position(|s| sub.eq_ignore_ascii_case(&s.name.as_bytes()[skip..]))
             else {
                 ctx.client.last_cmd = cmd.name;
+                multi::flag_error(ctx.client);
                 errors::unknown_subcommand(&mut ctx.out, &cmd.name.to_ascii_uppercase(), sub);
                 return count_errors(ctx, mark);
             };
@@ -397,28 +419,43 @@ impl Table {
         // What CLIENT LIST shows as `cmd=`: the subcommand when known.
         ctx.client.last_cmd = Observ::stat_name(stat);
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+            multi::flag_error(ctx.client);
             errors::wrong_arity(&mut ctx.out, cmd.name);
             return reject(ctx, idx, mark);
         }
         if let Some(sub) = stat.checked_sub(COMMANDS.len()).map(|s| &SUBCOMMANDS[s])
             && ((sub.arity > 0 && argc != sub.arity) || argc < -sub.arity)
         {
+            multi::flag_error(ctx.client);
             errors::wrong_arity(&mut ctx.out, sub.name);
             return reject(ctx, stat, mark);
         }
         if cmd.flags & PROTECTED != 0 && !protected_allowed(ctx) {
+            multi::flag_error(ctx.client);
             ctx.out.raw(errors::DEBUG_NOT_ALLOWED);
             return reject(ctx, stat, mark);
         }
         if !ctx.client.authenticated && cmd.flags & NOAUTH == 0 {
+            multi::flag_error(ctx.client);
             ctx.out.raw(errors::NOAUTH);
             return reject(ctx, stat, mark);
         }
         if ctx.client.monitor && cmd.flags & (READONLY | WRITE) != 0 {
+            multi::flag_error(ctx.client);
             ctx.out.raw(errors::REPLICA_KEYSPACE);
             return reject(ctx, stat, mark);
         }
-        (cmd.handler)(ctx, args);
+        if multi::in_multi(ctx.client) {
+            if cmd.flags & NO_MULTI != 0 {
+                multi::flag_error(ctx.client);
+                ctx.out.raw(errors::NOT_IN_MULTI);
+                return reject(ctx, stat, mark);
+            }
+            if !multi::runs_in_multi(cmd) {
+                return multi::queue(ctx, cmd, args);
+            }
+        }
+        run_handler(ctx, cmd, args);
         // Counted after running, as Redis: INFO does not count itself.
         ctx.shared.stats.total_commands += 1;
         let failed = ctx.out.buffer().get(mark) == Some(&b'-');
@@ -442,6 +479,25 @@ impl Table {
                 .monitors
                 .feed(now_us, client.db, &client.addr, &args);
         }
+    }
+}
+
+/// Runs a command a transaction queued or a script called, after its
+/// checks (Redis's `call` for EXEC and `redis.call`): counts it, with
+/// WATCH's in-place check as for a client's command.
+pub fn call(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+    run_handler(ctx, cmd, args);
+    ctx.shared.stats.total_commands += 1;
+}
+
+/// The handler; while keys of the client's database are WATCHed, a write
+/// command signals the in-place changes the keyspace cannot see.
+#[inline]
+fn run_handler(ctx: &mut Ctx, cmd: &'static Command, args: Args) {
+    if cmd.flags & WRITE != 0 && ctx.shared.dbs[ctx.client.db].has_watched() {
+        multi::call_watched(ctx, cmd, args);
+    } else {
+        (cmd.handler)(ctx, args);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod expire;
 pub mod key;
 pub mod lazyfree;
 pub mod value;
+pub mod watch;
 
 use std::time::Instant;
 
@@ -48,6 +49,8 @@ pub struct Db {
     deadline_sum: u128,
     /// Keys removed because they expired (lazily or actively).
     pub expired: u64,
+    /// WATCHed keys of this database; signalled by every mutating path.
+    watched: watch::Watched,
     /// Big values removed or overwritten, waiting for the server to hand
     /// them to the lazyfree thread (see [`Db::take_garbage`]).
     garbage: Vec<Value>,
@@ -91,6 +94,7 @@ impl Db {
             expires,
             deadline_sum,
             expired,
+            watched,
             ..
         } = self;
         let h = dict.hash(key);
@@ -102,6 +106,9 @@ impl Db {
                 *expires -= 1;
                 *deadline_sum -= slot.expire_at as u128;
                 *expired += 1;
+                if !watched.is_empty() {
+                    watched.touch(key, false);
+                }
                 Self::dispose_into(&mut self.garbage, slot.value);
                 None
             }
@@ -110,6 +117,11 @@ impl Db {
 
     /// Stores `value` under `key`, overwriting any value of any type.
     pub fn set(&mut self, key: &[u8], value: Value, ttl: Ttl, now: u64) {
+        self.set_inner(key, value, ttl, now);
+        self.signal_modified(key);
+    }
+
+    fn set_inner(&mut self, key: &[u8], value: Value, ttl: Ttl, now: u64) {
         let h = self.dict.hash(key);
         let old_when = match self.dict.get_hashed_mut(h, key) {
             Some(slot) => {
@@ -163,6 +175,7 @@ impl Db {
         if when != 0 {
             self.set_deadline(h, key, when);
         }
+        self.signal_modified(key);
     }
 
     /// Deletes `key` (DEL, UNLINK), freeing a big value off the loop.
@@ -172,6 +185,7 @@ impl Db {
         let Some(slot) = self.remove_hashed(h, key) else {
             return false;
         };
+        self.signal_modified(key);
         let live = !slot.is_expired(now);
         if !live {
             self.expired += 1;
@@ -198,6 +212,7 @@ impl Db {
     pub fn remove(&mut self, key: &[u8], now: u64) -> Option<Slot> {
         let h = self.dict.hash(key);
         let slot = self.remove_hashed(h, key)?;
+        self.signal_modified(key);
         if slot.is_expired(now) {
             self.expired += 1;
             Self::dispose_into(&mut self.garbage, slot.value);
@@ -219,6 +234,7 @@ impl Db {
     pub fn set_expire(&mut self, key: &[u8], when: u64) {
         let h = self.dict.hash(key);
         self.set_deadline(h, key, when);
+        self.signal_modified(key);
     }
 
     fn set_deadline(&mut self, h: u64, key: &[u8], when: u64) {
@@ -265,10 +281,11 @@ impl Db {
             let hit = self
                 .dict
                 .remove_where(item.hash, |s| s.expire_at == item.when);
-            if let Some((_, slot)) = hit {
+            if let Some((key, slot)) = hit {
                 self.forget_deadline(slot.expire_at);
                 Self::dispose_into(&mut self.garbage, slot.value);
                 removed += 1;
+                self.signal_modified(key.as_bytes());
             }
         }
         self.expired += removed as u64;
@@ -330,10 +347,93 @@ impl Db {
     /// Empties the database, returning the old contents so that the caller
     /// can free them off the loop.
     pub fn take(&mut self) -> Db {
+        if !self.watched.is_empty() {
+            let dict = &self.dict;
+            self.watched.touch_all(|k| dict.get(k).is_some(), |_| None);
+        }
         let expired = self.expired;
+        let watched = std::mem::take(&mut self.watched);
         let old = std::mem::take(self);
         self.expired = expired;
+        self.watched = watched;
         old
+    }
+
+    /// SWAPDB: exchanges the contents of databases `a` and `b`; their
+    /// WATCH tables stay with the indexes and see the change.
+    pub fn swap(dbs: &mut [Db], a: usize, b: usize, now: u64) {
+        if a == b {
+            return;
+        }
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (left, right) = dbs.split_at_mut(hi);
+        let (x, y) = (&mut left[lo], &mut right[0]);
+        x.touch_all_replaced_by(y, now);
+        y.touch_all_replaced_by(x, now);
+        std::mem::swap(&mut x.watched, &mut y.watched);
+        std::mem::swap(x, y);
+    }
+
+    fn touch_all_replaced_by(&mut self, other: &Db, now: u64) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let dict = &self.dict;
+        self.watched.touch_all(
+            |k| dict.get(k).is_some(),
+            |k| other.dict.get(k).map(|s| s.is_expired(now)),
+        );
+    }
+
+    /// Tells the WATCH table that `key` changed. The keyspace's own
+    /// mutating paths call it; the dispatcher calls it for a write command
+    /// that changed a watched value in place (see `multi::call_watched`).
+    #[inline]
+    pub fn signal_modified(&mut self, key: &[u8]) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let exists = self.dict.get(key).is_some();
+        self.watched.touch(key, exists);
+    }
+
+    /// True when some client watches a key of this database.
+    #[inline]
+    pub fn has_watched(&self) -> bool {
+        !self.watched.is_empty()
+    }
+
+    pub fn is_watched(&self, key: &[u8]) -> bool {
+        self.watched.contains(key)
+    }
+
+    /// The live entry under `key`, without deleting an expired one.
+    pub fn peek(&self, key: &[u8], now: u64) -> Option<&Slot> {
+        self.dict.get(key).filter(|s| !s.is_expired(now))
+    }
+
+    /// In the table but past its deadline (not yet deleted).
+    pub fn is_stale(&self, key: &[u8], now: u64) -> bool {
+        self.dict.get(key).is_some_and(|s| s.is_expired(now))
+    }
+
+    /// WATCH: records `client`'s interest in `key`.
+    pub fn watch(&mut self, key: &[u8], client: u64, now: u64) -> bool {
+        let stale = self.is_stale(key, now);
+        self.watched.add(key, client, stale)
+    }
+
+    pub fn unwatch(&mut self, key: &[u8], client: u64) {
+        self.watched.remove(key, client);
+    }
+
+    /// EXEC's check: the key was modified since `client` watched it, or
+    /// it expired since (Redis's `isWatchedKeyExpired`).
+    pub fn watch_broken(&self, key: &[u8], client: u64, now: u64) -> bool {
+        match self.watched.get(key, client) {
+            Some(w) => w.dirty || (!w.expired && self.is_stale(key, now)),
+            None => false,
+        }
     }
 
     pub fn random_key(&mut self) -> Option<Vec<u8>> {

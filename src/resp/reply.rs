@@ -195,6 +195,17 @@ impl<'a> Reply<'a> {
         }
     }
 
+    /// A big number: `(` in RESP3, a bulk string in RESP2.
+    pub fn big_number(&mut self, digits: &[u8]) {
+        if self.proto >= 3 {
+            self.buf.push(b'(');
+            self.buf.extend_from_slice(digits);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(digits);
+        }
+    }
+
     fn header(&mut self, prefix: u8, n: i64) {
         let mut b = itoa::Buffer::new();
         let digits = b.format(n).as_bytes();
