@@ -85,6 +85,12 @@ pub struct ClientState {
     pub reply: u8,
     /// CLIENT NO-EVICT ON.
     pub no_evict: bool,
+    /// CLIENT NO-TOUCH ON (Redis 7.2): accepted; ferrite keeps no access
+    /// clock for it to spare.
+    pub no_touch: bool,
+    /// CLIENT SETINFO LIB-NAME / LIB-VER (Redis 7.2).
+    pub lib_name: Option<Vec<u8>>,
+    pub lib_ver: Option<Vec<u8>>,
     /// Full name of the last command run (`cmd=` in CLIENT LIST).
     pub last_cmd: &'static str,
     /// Set by QUIT and protocol errors: close once the reply is written.
@@ -114,6 +120,9 @@ impl ClientState {
             authenticated: true,
             reply: 0,
             no_evict: false,
+            no_touch: false,
+            lib_name: None,
+            lib_ver: None,
             last_cmd: "NULL",
             close_after_reply: false,
             created_ms: now_ms,

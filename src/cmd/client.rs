@@ -1,9 +1,9 @@
 //! The CLIENT command: the connection's own identity and attributes, and
 //! the other clients through the registry (`crate::clients`).
 //!
-//! As Redis 7.0.15, which ferrite reports being: no SETINFO and no
-//! NO-TOUCH (7.2 additions); they get the unknown-subcommand error, which
-//! clients that send SETINFO on connect ignore.
+//! As Redis 7.0.15, plus the two Redis 7.2 subcommands today's client
+//! libraries send on connect: SETINFO (LIB-NAME / LIB-VER) and NO-TOUCH.
+//! CLIENT LIST keeps 7.0.15's field line.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -15,7 +15,8 @@ use crate::errors;
 use crate::resp::Args;
 use crate::util::num::parse_i64;
 
-/// CLIENT ID | INFO | LIST | KILL | SETNAME | GETNAME | NO-EVICT | REPLY |
+/// CLIENT ID | INFO | LIST | KILL | SETNAME | GETNAME | SETINFO | NO-EVICT |
+/// NO-TOUCH | REPLY |
 /// PAUSE | UNPAUSE | GETREDIR | TRACKINGINFO | CACHING | HELP
 ///
 /// Client-side caching (TRACKING) is not offered: GETREDIR, TRACKINGINFO
@@ -56,6 +57,20 @@ pub fn client(ctx: &mut Ctx, args: Args) {
     } else if is(sub, "kill") {
         if sub_arity(ctx, &args, "client", "kill", -3) {
             kill(ctx, &args);
+        }
+    } else if is(sub, "setinfo") {
+        if sub_arity(ctx, &args, "client", "setinfo", 4) {
+            setinfo(ctx, args.get(2), args.get(3));
+        }
+    } else if is(sub, "no-touch") {
+        if sub_arity(ctx, &args, "client", "no-touch", 3) {
+            match on_off(args.get(2)) {
+                Some(v) => {
+                    ctx.client.no_touch = v;
+                    ctx.out.ok();
+                }
+                None => ctx.out.raw(errors::SYNTAX),
+            }
         }
     } else if is(sub, "no-evict") {
         if sub_arity(ctx, &args, "client", "no-evict", 3) {
@@ -150,7 +165,34 @@ const HELP: &[&str] = &[
     "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
 ];
+
+/// CLIENT SETINFO LIB-NAME | LIB-VER value, with Redis 7.2's checks.
+fn setinfo(ctx: &mut Ctx, attr: &[u8], value: &[u8]) {
+    let which = if is(attr, "lib-name") {
+        "lib-name"
+    } else if is(attr, "lib-ver") {
+        "lib-ver"
+    } else {
+        return errors::unrecognized_option(&mut ctx.out, attr);
+    };
+    if !valid_client_text(value) {
+        return errors::bad_client_attr(&mut ctx.out, which);
+    }
+    let v = (!value.is_empty()).then(|| value.to_vec());
+    if which == "lib-name" {
+        ctx.client.lib_name = v;
+    } else {
+        ctx.client.lib_ver = v;
+    }
+    ctx.out.ok();
+}
 
 /// Names are printable ASCII without spaces.
 pub(crate) fn valid_client_text(s: &[u8]) -> bool {

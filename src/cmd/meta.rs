@@ -291,6 +291,8 @@ pub static SUBCOMMANDS: &[Doc] = &[
     sub!("client|kill", -3, ADMIN_SUB, "2.4.0", "O(N) where N is the number of connections", "", "", "Closes connections chosen by address, id, type or user.", "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]"),
     sub!("client|setname", 3, NOSCRIPT | LOADING | STALE, "2.6.9", "O(1)", "", "", "Names the connection.", "connection-name"),
     sub!("client|getname", 2, NOSCRIPT | LOADING | STALE, "2.6.9", "O(1)", "", "", "Returns the connection's name.", ""),
+    sub!("client|setinfo", 4, NOSCRIPT | LOADING | STALE, "7.2.0", "O(1)", "", "request_policy:all_nodes response_policy:all_succeeded", "Sets information specific to the client or connection.", "LIB-NAME libname | LIB-VER libver"),
+    sub!("client|no-touch", 3, NOSCRIPT | LOADING | STALE, "7.2.0", "O(1)", "", "", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "ON | OFF"),
     sub!("client|no-evict", 3, ADMIN_SUB, "7.0.0", "O(1)", "", "", "Exempts the connection from client eviction.", "ON | OFF"),
     sub!("client|reply", 3, NOSCRIPT | LOADING | STALE, "3.2.0", "O(1)", "", "", "Turns the server's replies to this connection on, off, or off for one command.", "ON | OFF | SKIP"),
     sub!("client|pause", -3, ADMIN_SUB, "2.9.50", "O(1)", "", "", "Holds back the commands of clients for a while.", "timeout [WRITE | ALL]"),
