@@ -129,7 +129,6 @@ pub fn zadd(ctx: &mut Ctx, args: Args) {
     zadd_generic(ctx, &args, j, f);
 }
 
-/// ZADD's core from the first score at `j` (ZINCRBY is ZADD INCR).
 /// Wakes clients blocked on `key` (BZPOPMIN...) once the command is over;
 /// a wake-up that finds nothing to pop leaves them waiting.
 fn signal(ctx: &mut Ctx, key: &[u8]) {
@@ -137,6 +136,7 @@ fn signal(ctx: &mut Ctx, key: &[u8]) {
     ctx.shared.blocking.signal_key_as_ready(db, key);
 }
 
+/// ZADD's core from the first score at `j` (ZINCRBY is ZADD INCR).
 fn zadd_generic(ctx: &mut Ctx, args: &Args, j: usize, f: AddFlags) {
     let limits = ctx.shared.config.zset_limits();
     let key = args.get(1);
