@@ -7,27 +7,11 @@ use common::*;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-/// How long a client is given to reach the blocked state before another
-/// client pushes (the server has no observable "blocked" signal in the
-/// protocol that both servers share besides silence).
-const SETTLE: Duration = Duration::from_millis(80);
-
-fn send(c: &mut TcpStream, line: &str) {
-    let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-    send_raw(c, &encode(&args));
-}
-
-/// Sends a blocking command and checks that no reply comes for a moment.
-fn block(c: &mut TcpStream, line: &str) {
-    send(c, line);
-    expect_silence(c, SETTLE);
-}
-
 #[test]
 fn blpop_is_woken_by_a_push_from_another_client() {
     let srv = Server::start();
     let (mut a, mut b) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP l 0");
+    send_and_expect_block(&mut a, "BLPOP l 0");
     assert_eq!(cmd(&mut b, &["RPUSH", "l", "x", "y"]), b":2\r\n");
     assert_eq!(read_reply_bytes(&mut a), b"*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
     assert_eq!(
@@ -40,9 +24,9 @@ fn blpop_is_woken_by_a_push_from_another_client() {
 fn clients_are_served_in_arrival_order() {
     let srv = Server::start();
     let (mut a, mut b, mut c, mut p) = (srv.raw(), srv.raw(), srv.raw(), srv.raw());
-    block(&mut a, "BRPOP q 0");
-    block(&mut b, "BLPOP q other 0");
-    block(&mut c, "BLPOP q 0");
+    send_and_expect_block(&mut a, "BRPOP q 0");
+    send_and_expect_block(&mut b, "BLPOP q other 0");
+    send_and_expect_block(&mut c, "BLPOP q 0");
     assert_eq!(cmd(&mut p, &["RPUSH", "q", "1"]), b":1\r\n");
     assert_eq!(read_reply_bytes(&mut a), b"*2\r\n$1\r\nq\r\n$1\r\n1\r\n");
     expect_silence(&mut b, Duration::from_millis(20));
@@ -65,7 +49,7 @@ fn sub_second_timeout_replies_null_array() {
         "BLMPOP 0.1 1 l left",
     ] {
         let t = Instant::now();
-        send(&mut a, line);
+        send_line(&mut a, line);
         assert_eq!(read_reply_bytes(&mut a), b"*-1\r\n", "{line}");
         let took = t.elapsed();
         assert!(took >= Duration::from_millis(95), "{line}: {took:?}");
@@ -81,7 +65,7 @@ fn pipelined_commands_wait_until_the_client_is_unblocked() {
     pipe.extend_from_slice(&encode(&[b"SET", b"after", b"1"]));
     pipe.extend_from_slice(&encode(&[b"PING"]));
     send_raw(&mut a, &pipe);
-    expect_silence(&mut a, SETTLE);
+    expect_silence(&mut a, BLOCK_SETTLE);
     assert_eq!(cmd(&mut b, &["EXISTS", "after"]), b":0\r\n");
     cmd(&mut b, &["LPUSH", "l", "v"]);
     assert_eq!(read_reply_bytes(&mut a), b"*2\r\n$1\r\nl\r\n$1\r\nv\r\n");
@@ -94,7 +78,7 @@ fn pipelined_commands_wait_until_the_client_is_unblocked() {
 fn a_disconnected_blocked_client_takes_nothing() {
     let srv = Server::start();
     let (mut a, mut b) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP l 0");
+    send_and_expect_block(&mut a, "BLPOP l 0");
     drop(a);
     // Give the server a moment to notice the close, then push.
     assert!(poll_until(Duration::from_secs(2), || {
@@ -109,7 +93,7 @@ fn a_disconnected_blocked_client_takes_nothing() {
 fn a_push_then_pop_in_one_pipeline_serves_the_blocked_client_first() {
     let srv = Server::start();
     let (mut a, mut b) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP l 0");
+    send_and_expect_block(&mut a, "BLPOP l 0");
     let mut pipe = encode(&[b"RPUSH", b"l", b"x"]);
     pipe.extend_from_slice(&encode(&[b"LPOP", b"l"]));
     send_raw(&mut b, &pipe);
@@ -122,9 +106,9 @@ fn a_push_then_pop_in_one_pipeline_serves_the_blocked_client_first() {
 fn blmove_and_brpoplpush_are_woken_and_chain() {
     let srv = Server::start();
     let (mut a, mut b, mut c, mut p) = (srv.raw(), srv.raw(), srv.raw(), srv.raw());
-    block(&mut a, "BLMOVE src mid left right 0");
-    block(&mut b, "BRPOPLPUSH mid dst 0");
-    block(&mut c, "BLPOP dst 0");
+    send_and_expect_block(&mut a, "BLMOVE src mid left right 0");
+    send_and_expect_block(&mut b, "BRPOPLPUSH mid dst 0");
+    send_and_expect_block(&mut c, "BLPOP dst 0");
     assert_eq!(cmd(&mut p, &["RPUSH", "src", "v"]), b":1\r\n");
     assert_eq!(read_reply_bytes(&mut a), b"$1\r\nv\r\n");
     assert_eq!(read_reply_bytes(&mut b), b"$1\r\nv\r\n");
@@ -136,7 +120,7 @@ fn blmove_and_brpoplpush_are_woken_and_chain() {
 fn blmpop_is_woken_with_count() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
-    block(&mut a, "BLMPOP 0 2 k1 k2 RIGHT COUNT 2");
+    send_and_expect_block(&mut a, "BLMPOP 0 2 k1 k2 RIGHT COUNT 2");
     assert_eq!(cmd(&mut p, &["RPUSH", "k2", "a", "b", "c"]), b":3\r\n");
     assert_eq!(
         read_reply_bytes(&mut a),
@@ -149,9 +133,9 @@ fn blmpop_is_woken_with_count() {
 fn a_key_of_another_type_keeps_the_client_waiting() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP k 0");
+    send_and_expect_block(&mut a, "BLPOP k 0");
     assert_eq!(cmd(&mut p, &["SET", "k", "string"]), b"+OK\r\n");
-    expect_silence(&mut a, SETTLE);
+    expect_silence(&mut a, BLOCK_SETTLE);
     assert_eq!(cmd(&mut p, &["DEL", "k"]), b":1\r\n");
     assert_eq!(cmd(&mut p, &["LPUSH", "k", "v"]), b":1\r\n");
     assert_eq!(read_reply_bytes(&mut a), b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
@@ -162,7 +146,7 @@ fn blmove_to_a_wrong_type_destination_answers_wrongtype() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
     cmd(&mut p, &["SET", "dst", "x"]);
-    block(&mut a, "BLMOVE src dst left left 0");
+    send_and_expect_block(&mut a, "BLMOVE src dst left left 0");
     assert_eq!(cmd(&mut p, &["RPUSH", "src", "v"]), b":1\r\n");
     assert_eq!(
         read_reply_bytes(&mut a),
@@ -175,7 +159,7 @@ fn blmove_to_a_wrong_type_destination_answers_wrongtype() {
 fn rename_onto_a_watched_key_wakes_the_client() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP watched 0");
+    send_and_expect_block(&mut a, "BLPOP watched 0");
     cmd(&mut p, &["RPUSH", "other", "v"]);
     assert_eq!(cmd(&mut p, &["RENAME", "other", "watched"]), b"+OK\r\n");
     assert_eq!(
@@ -189,9 +173,9 @@ fn blocked_clients_in_other_databases_are_separate() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
     cmd(&mut a, &["SELECT", "3"]);
-    block(&mut a, "BLPOP l 0");
+    send_and_expect_block(&mut a, "BLPOP l 0");
     cmd(&mut p, &["RPUSH", "l", "db0"]);
-    expect_silence(&mut a, SETTLE);
+    expect_silence(&mut a, BLOCK_SETTLE);
     cmd(&mut p, &["SELECT", "3"]);
     cmd(&mut p, &["RPUSH", "l", "db3"]);
     assert_eq!(read_reply_bytes(&mut a), b"*2\r\n$1\r\nl\r\n$3\r\ndb3\r\n");
@@ -217,7 +201,7 @@ fn many_blocked_clients_time_out_independently() {
 fn swapdb_wakes_clients_whose_key_now_exists() {
     let srv = Server::start();
     let (mut a, mut p) = (srv.raw(), srv.raw());
-    block(&mut a, "BLPOP l 0");
+    send_and_expect_block(&mut a, "BLPOP l 0");
     cmd(&mut p, &["SELECT", "1"]);
     cmd(&mut p, &["RPUSH", "l", "from1"]);
     assert_eq!(cmd(&mut p, &["SWAPDB", "0", "1"]), b"+OK\r\n");

@@ -4,21 +4,7 @@
 mod common;
 
 use common::*;
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
-
-/// Time for a client to reach the blocked state before another writes.
-const SETTLE: Duration = Duration::from_millis(80);
-
-fn send(c: &mut TcpStream, line: &str) {
-    let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-    send_raw(c, &encode(&args));
-}
-
-fn block(c: &mut TcpStream, line: &str) {
-    send(c, line);
-    expect_silence(c, SETTLE);
-}
 
 #[test]
 fn bzpop_pops_at_once_when_a_set_has_members() {
@@ -53,7 +39,7 @@ fn bzpop_pops_at_once_when_a_set_has_members() {
 fn bzpopmax_is_woken_by_zadd_from_another_client() {
     let srv = Server::start();
     let (mut a, mut b) = (srv.raw(), srv.raw());
-    block(&mut a, "BZPOPMAX z1 z2 5");
+    send_and_expect_block(&mut a, "BZPOPMAX z1 z2 5");
     assert_eq!(cmd(&mut b, &["ZADD", "z2", "3", "c", "7", "d"]), b":2\r\n");
     assert_eq!(
         read_reply_bytes(&mut a),
@@ -66,8 +52,8 @@ fn bzpopmax_is_woken_by_zadd_from_another_client() {
 fn bzmpop_is_woken_by_a_store_and_clients_are_served_in_order() {
     let srv = Server::start();
     let (mut a, mut b, mut p) = (srv.raw(), srv.raw(), srv.raw());
-    block(&mut a, "BZMPOP 0 1 dst MIN COUNT 10");
-    block(&mut b, "BZPOPMIN dst 0");
+    send_and_expect_block(&mut a, "BZMPOP 0 1 dst MIN COUNT 10");
+    send_and_expect_block(&mut b, "BZPOPMIN dst 0");
     script(
         &mut p,
         &[
@@ -94,7 +80,7 @@ fn sub_second_timeouts_reply_null_array() {
     let mut a = srv.raw();
     for line in ["BZPOPMIN z 0.1", "BZPOPMAX z y 0.1", "BZMPOP 0.1 2 z y MAX"] {
         let t = Instant::now();
-        send(&mut a, line);
+        send_line(&mut a, line);
         assert_eq!(read_reply_bytes(&mut a), b"*-1\r\n", "{line}");
         let took = t.elapsed();
         assert!(took >= Duration::from_millis(95), "{line}: {took:?}");
@@ -146,11 +132,11 @@ fn resp3_scores_are_doubles() {
     let mut c = srv.raw();
     assert!(hello3(&mut c));
     assert_eq!(cmd(&mut c, &["ZADD", "z", "2.5", "a"]), b":1\r\n");
-    send(&mut c, "BZPOPMIN z 0");
+    send_line(&mut c, "BZPOPMIN z 0");
     assert_eq!(
         read_reply3_bytes(&mut c),
         b"*3\r\n$1\r\nz\r\n$1\r\na\r\n,2.5\r\n"
     );
-    send(&mut c, "BZPOPMIN z 0.05");
+    send_line(&mut c, "BZPOPMIN z 0.05");
     assert_eq!(read_reply3_bytes(&mut c), b"_\r\n");
 }

@@ -782,3 +782,20 @@ pub fn hello_reply(proto: u8, id: i64) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// How long a client is given to reach the blocked state before another
+/// client writes (no protocol signal shared by both servers says
+/// "blocked" besides silence).
+pub const BLOCK_SETTLE: Duration = Duration::from_millis(80);
+
+/// Sends `line`, split on single spaces, as one RESP command.
+pub fn send_line(c: &mut TcpStream, line: &str) {
+    let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+    send_raw(c, &encode(&args));
+}
+
+/// Sends a blocking command and checks that no reply comes for a moment.
+pub fn send_and_expect_block(c: &mut TcpStream, line: &str) {
+    send_line(c, line);
+    expect_silence(c, BLOCK_SETTLE);
+}
