@@ -706,24 +706,13 @@ pub fn zmpop(ctx: &mut Ctx, args: Args) {
     let Some((numkeys, min, count)) = parse_mpop(&mut ctx.out, &args, 1) else {
         return;
     };
-    let (out, db, _, now) = ctx.split();
-    for i in 2..2 + numkeys {
-        let key = args.get(i);
-        match zset_mut(out, db, key, now) {
-            Err(()) => return,
-            Ok(None) => continue,
-            Ok(Some(z)) => {
-                out.array(2);
-                out.bulk(key);
-                pop_into(out, z, min, count, true);
-                if z.is_empty() {
-                    db.delete(key, now);
-                }
-                return;
-            }
-        }
+    let keys = (2..2 + numkeys).map(|i| args.get(i));
+    let served = pop_first_zset(ctx, keys, |out, db, key, now| {
+        serve_bzmpop(out, db, key, min, count, now)
+    });
+    if served == Ok(false) {
+        ctx.out.null_array();
     }
-    out.null_array();
 }
 
 /// Pops from the first of `keys` holding a sorted set, writing the reply
