@@ -58,7 +58,7 @@ pub struct Config {
     pub io_uring_recv_ring: bool,
     pub io_uring_fixed_files: bool,
     pub io_uring_min_wait_us: u32,
-    pub io_uring_send_wait_us: u32,
+    pub io_uring_inline_sends: bool,
     /// Largest set kept as an `intset`.
     pub set_max_intset_entries: usize,
     /// Largest sorted set (members, member bytes) kept as a `listpack`.
@@ -125,7 +125,7 @@ impl Default for Config {
             io_uring_recv_ring: true,
             io_uring_fixed_files: true,
             io_uring_min_wait_us: 0,
-            io_uring_send_wait_us: 0,
+            io_uring_inline_sends: true,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
@@ -501,10 +501,10 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
-        name: "io-uring-send-wait-us",
-        get: |c| c.io_uring_send_wait_us.to_string(),
+        name: "io-uring-inline-sends",
+        get: |c| yes_no(c.io_uring_inline_sends),
         set: |c, a| {
-            c.io_uring_send_wait_us = int(one(a)?, 0, 1_000_000)? as u32;
+            c.io_uring_inline_sends = boolean(one(a)?)?;
             Ok(())
         },
         mutable: false,
@@ -769,7 +769,7 @@ impl Config {
             poll_first: self.io_uring_poll_first,
             recv_ring: self.io_uring_recv_ring,
             min_wait_us: self.io_uring_min_wait_us,
-            send_wait_us: self.io_uring_send_wait_us,
+            inline_sends: self.io_uring_inline_sends,
             fixed_files: if self.io_uring_fixed_files {
                 self.maxclients + 64
             } else {

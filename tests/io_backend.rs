@@ -355,3 +355,46 @@ fn ferrite_only_uring_own_buffer_receives() {
         assert_eq!(cmd(&mut s, &["GET", "k7"]), b"$1\r\nv\r\n");
     }
 }
+
+#[test]
+fn ferrite_only_uring_full_socket_send_waits_without_stalling_others() {
+    if skip_without_uring("ferrite_only_uring_full_socket_send_waits_without_stalling_others") {
+        return;
+    }
+    // Sends go out with MSG_DONTWAIT and the loop's wait counts their
+    // completions. A reply larger than the socket buffers comes back
+    // partly sent (then EAGAIN) and must continue as a send that waits
+    // for room, while the wait still ends for other clients' requests: a
+    // wrong count would hold them until the next cron tick (1 s at hz 1).
+    let srv = Server::try_start_ferrite(&["--io-backend", "uring", "--hz", "1"]).unwrap();
+    let mut admin = srv.raw();
+    let big: String = (0..(4 << 20))
+        .map(|i| (b'a' + (i % 26) as u8) as char)
+        .collect();
+    assert_eq!(cmd(&mut admin, &["SET", "big", &big]), b"+OK\r\n");
+    let mut slow = srv.raw();
+    send_raw(&mut slow, &encode(&[b"GET", b"big"]).repeat(2));
+    let mut other = srv.raw();
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(400) {
+        let t = std::time::Instant::now();
+        assert_eq!(cmd(&mut other, &["PING"]), b"+PONG\r\n");
+        let took = t.elapsed();
+        assert!(
+            took < Duration::from_millis(500),
+            "a PING took {took:?} while another client's send waited for room"
+        );
+    }
+    let header = format!("${}\r\n", big.len());
+    let mut expected = Vec::new();
+    for _ in 0..2 {
+        expected.extend_from_slice(header.as_bytes());
+        expected.extend_from_slice(big.as_bytes());
+        expected.extend_from_slice(b"\r\n");
+    }
+    let mut got = vec![0u8; expected.len()];
+    slow.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    slow.read_exact(&mut got).unwrap();
+    assert!(got == expected, "the big replies arrived altered");
+    assert_eq!(cmd(&mut slow, &["PING"]), b"+PONG\r\n");
+}

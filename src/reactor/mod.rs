@@ -102,9 +102,11 @@ pub struct IoOptions {
     /// Batched waits (`IORING_ENTER` min-wait, Linux 6.12+): once one
     /// completion is in, wait up to this many µs for more (0 = off).
     pub min_wait_us: u32,
-    /// Waits also count the sends just submitted (which usually complete
-    /// during the submission), for at most this many µs (0 = off).
-    pub send_wait_us: u32,
+    /// Sends are submitted with `MSG_DONTWAIT`, so each completes during
+    /// the submission (a full socket answers `EAGAIN` and the retry waits
+    /// for room), and the wait counts their completions instead of ending
+    /// on them.
+    pub inline_sends: bool,
 }
 
 pub trait Reactor: Sized {

@@ -98,6 +98,9 @@ struct Slot {
     wbuf: Vec<u8>,
     wpos: usize,
     send_armed: bool,
+    /// The socket was full at the last send: the next one is armed to wait
+    /// for room instead of as an inline (`MSG_DONTWAIT`) send.
+    send_waits: bool,
     /// A drained write buffer kept for the next swap (no allocation).
     wfree: Vec<u8>,
     /// Bytes sent since the server last asked.
@@ -157,9 +160,10 @@ pub struct Uring {
     /// the batch by.
     min_wait_us: u32,
     live: usize,
-    /// `io-uring-send-wait-us` (0: off) and the first sends of buffers
-    /// queued since the last wait.
-    send_wait_us: u32,
+    /// `io-uring-inline-sends`, and the inline sends queued since the last
+    /// wait: each completes during the next submission, so the wait adds
+    /// them to the completions it waits for.
+    inline_sends: bool,
     fresh_sends: usize,
 }
 
@@ -427,15 +431,23 @@ impl Uring {
         let slot = &mut self.slots[id];
         let rest = &slot.wbuf[slot.wpos..];
         let (ptr, len) = (rest.as_ptr(), rest.len().min(u32::MAX as usize) as u32);
+        // MSG_DONTWAIT makes the kernel complete the send during the
+        // submission whatever happens (sent, partly sent or EAGAIN) rather
+        // than arm a poll and finish it later: the wait can count it.
+        let inline = self.inline_sends && !slot.send_waits;
+        let flags = libc::MSG_NOSIGNAL | if inline { libc::MSG_DONTWAIT } else { 0 };
         let e = if slot.fixed {
             opcode::Send::new(types::Fixed(id as u32), ptr, len)
-                .flags(libc::MSG_NOSIGNAL)
+                .flags(flags)
                 .build()
         } else {
             opcode::Send::new(types::Fd(slot.fd), ptr, len)
-                .flags(libc::MSG_NOSIGNAL)
+                .flags(flags)
                 .build()
         };
+        if inline {
+            self.fresh_sends += 1;
+        }
         let e = e.user_data(user_data(OP_SEND, slot.generation, id));
         slot.send_armed = true;
         self.push(e, true);
@@ -548,7 +560,10 @@ impl Uring {
                 if res > 0 {
                     slot.wpos += res as usize;
                     slot.sent += res as u64;
-                    if slot.wpos < slot.wbuf.len() && !self.closing {
+                    // A partial send means the socket is full: the rest
+                    // waits for room.
+                    slot.send_waits = slot.wpos < slot.wbuf.len();
+                    if slot.send_waits && !self.closing {
                         self.arm_send(idx);
                         return;
                     }
@@ -560,6 +575,7 @@ impl Uring {
                         slot.wbuf = Vec::new();
                     }
                 } else if is_transient(res) && !self.closing {
+                    slot.send_waits |= res == -libc::EAGAIN;
                     self.arm_send(idx);
                     return;
                 } else {
@@ -579,11 +595,9 @@ impl Reactor for Uring {
     fn bind(addrs: &[SocketAddr], opts: &IoOptions) -> io::Result<Self> {
         let entries = opts.ring_entries.max(8);
         let ring = builder(opts).build(entries)?;
-        if (opts.min_wait_us > 0 || opts.send_wait_us > 0)
-            && !ring.params().is_feature_min_timeout()
-        {
+        if opts.min_wait_us > 0 && !ring.params().is_feature_min_timeout() {
             return Err(io::Error::other(
-                "io-uring-min-wait-us and -send-wait-us need IORING_FEAT_MIN_TIMEOUT (Linux 6.12+)",
+                "io-uring-min-wait-us needs IORING_FEAT_MIN_TIMEOUT (Linux 6.12+)",
             ));
         }
         let fixed_files = if opts.fixed_files > 0 {
@@ -621,7 +635,7 @@ impl Reactor for Uring {
             fixed_files,
             min_wait_us: opts.min_wait_us,
             live: 0,
-            send_wait_us: opts.send_wait_us,
+            inline_sends: opts.inline_sends,
             fresh_sends: 0,
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
@@ -645,12 +659,16 @@ impl Reactor for Uring {
     fn poll(&mut self, out: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         self.drain_backlog()?;
         self.waits += 1;
-        // A send to a socket with room completes during the submission
-        // itself, and its completion alone would end the wait at once: one
-        // more loop iteration (and `io_uring_enter`) per request at -P 1.
-        // With `io-uring-send-wait-us`, such sends are added to the
-        // completions waited for, bounded by that many µs once one is in.
-        let fresh = std::mem::take(&mut self.fresh_sends);
+        // Inline sends complete during this very submission; were the wait
+        // to end on their completions, most replies would cost one more
+        // loop iteration and `io_uring_enter`. So they are added to the
+        // count waited for, which stays exact: the kernel skips the wait
+        // when it could not submit everything, and a backlog left over
+        // (some sends not submitted) falls back to waiting for one.
+        let mut fresh = std::mem::take(&mut self.fresh_sends);
+        if !self.backlog.is_empty() {
+            fresh = 0;
+        }
         let (mut want, mut min_wait) = (1, 0);
         if timeout != Some(Duration::ZERO) {
             if self.min_wait_us > 0 {
@@ -660,10 +678,7 @@ impl Reactor for Uring {
                 want = (self.live / 4).clamp(1, 32);
                 min_wait = self.min_wait_us;
             }
-            if self.send_wait_us > 0 && fresh > 0 {
-                want += fresh;
-                min_wait = min_wait.max(self.send_wait_us);
-            }
+            want += fresh;
         }
         let r = if min_wait > 0 {
             let args = types::SubmitArgs::new().min_wait_usec(min_wait);
@@ -680,9 +695,9 @@ impl Reactor for Uring {
                 Some(d) => {
                     let ts = types::Timespec::from(d);
                     let args = types::SubmitArgs::new().timespec(&ts);
-                    self.ring.submitter().submit_with_args(1, &args)
+                    self.ring.submitter().submit_with_args(want, &args)
                 }
-                None => self.ring.submit_and_wait(1),
+                None => self.ring.submit_and_wait(want),
             }
         };
         match r {
@@ -891,7 +906,6 @@ impl Reactor for Uring {
         // the slot's drained one.
         slot.wbuf = std::mem::replace(wbuf, std::mem::take(&mut slot.wfree));
         slot.wpos = std::mem::take(wpos);
-        self.fresh_sends += 1;
         self.arm_send(id);
         Flush::Pending
     }
@@ -927,8 +941,10 @@ impl Reactor for Uring {
                 cancels.push(user_data(op, generation, id));
             }
         }
+        let inline_send = slot.send_armed && self.inline_sends && !slot.send_waits;
         slot.recv_armed = false;
         slot.send_armed = false;
+        slot.send_waits = false;
         slot.recv_res = None;
         if let Some(bufs) = &mut self.bufs {
             for (bid, _) in slot.chunks.drain(..) {
@@ -948,10 +964,17 @@ impl Reactor for Uring {
         }
         // Submissions that never reached the kernel are simply dropped.
         let before = self.backlog.len();
+        let mut send_dropped = false;
         self.backlog.retain(|e| {
             let (op, g, i) = split_user_data(e.get_user_data());
-            !(i == id && g == generation && (op == OP_RECV || op == OP_SEND))
+            let mine = i == id && g == generation && (op == OP_RECV || op == OP_SEND);
+            send_dropped |= mine && op == OP_SEND;
+            !mine
         });
+        if send_dropped && inline_send {
+            // It will not complete in the next submission after all.
+            self.fresh_sends -= 1;
+        }
         let dropped = before - self.backlog.len();
         self.inflight -= dropped;
         ops -= dropped as u8;
