@@ -58,6 +58,7 @@ pub struct Config {
     pub io_uring_recv_ring: bool,
     pub io_uring_fixed_files: bool,
     pub io_uring_min_wait_us: u32,
+    pub io_uring_zc_send_min: u64,
     pub io_uring_inline_sends: bool,
     /// Largest set kept as an `intset`.
     pub set_max_intset_entries: usize,
@@ -125,6 +126,7 @@ impl Default for Config {
             io_uring_recv_ring: true,
             io_uring_fixed_files: true,
             io_uring_min_wait_us: 0,
+            io_uring_zc_send_min: 0,
             io_uring_inline_sends: true,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
@@ -501,6 +503,15 @@ const DIRECTIVES: &[Directive] = &[
         mutable: false,
     },
     Directive {
+        name: "io-uring-zc-send-min",
+        get: |c| c.io_uring_zc_send_min.to_string(),
+        set: |c, a| {
+            c.io_uring_zc_send_min = int(one(a)?, 0, 1 << 40)? as u64;
+            Ok(())
+        },
+        mutable: false,
+    },
+    Directive {
         name: "io-uring-inline-sends",
         get: |c| yes_no(c.io_uring_inline_sends),
         set: |c, a| {
@@ -769,6 +780,7 @@ impl Config {
             poll_first: self.io_uring_poll_first,
             recv_ring: self.io_uring_recv_ring,
             min_wait_us: self.io_uring_min_wait_us,
+            zc_send_min: self.io_uring_zc_send_min as usize,
             inline_sends: self.io_uring_inline_sends,
             fixed_files: if self.io_uring_fixed_files {
                 self.maxclients + 64

@@ -361,12 +361,29 @@ fn ferrite_only_uring_full_socket_send_waits_without_stalling_others() {
     if skip_without_uring("ferrite_only_uring_full_socket_send_waits_without_stalling_others") {
         return;
     }
-    // Sends go out with MSG_DONTWAIT and the loop's wait counts their
-    // completions. A reply larger than the socket buffers comes back
-    // partly sent (then EAGAIN) and must continue as a send that waits
-    // for room, while the wait still ends for other clients' requests: a
-    // wrong count would hold them until the next cron tick (1 s at hz 1).
-    let srv = Server::try_start_ferrite(&["--io-backend", "uring", "--hz", "1"]).unwrap();
+    big_replies_to_a_slow_reader(&[]);
+}
+
+#[test]
+fn ferrite_only_uring_zero_copy_sends() {
+    if skip_without_uring("ferrite_only_uring_zero_copy_sends") {
+        return;
+    }
+    // Every reply of 4 KB or more goes out as IORING_OP_SEND_ZC: the
+    // buffer is held until the kernel's notification, partial sends
+    // continue after it.
+    big_replies_to_a_slow_reader(&["--io-uring-zc-send-min", "4096"]);
+}
+
+/// Sends go out with MSG_DONTWAIT and the loop's wait counts their
+/// completions. A reply larger than the socket buffers comes back partly
+/// sent (then EAGAIN) and must continue as a send that waits for room,
+/// while the wait still ends for other clients' requests: a wrong count
+/// would hold them until the next cron tick (1 s at hz 1).
+fn big_replies_to_a_slow_reader(extra: &[&str]) {
+    let mut args = vec!["--io-backend", "uring", "--hz", "1"];
+    args.extend_from_slice(extra);
+    let srv = Server::try_start_ferrite(&args).unwrap();
     let mut admin = srv.raw();
     let big: String = (0..(4 << 20))
         .map(|i| (b'a' + (i % 26) as u8) as char)

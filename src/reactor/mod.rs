@@ -107,6 +107,10 @@ pub struct IoOptions {
     /// for room), and the wait counts their completions instead of ending
     /// on them.
     pub inline_sends: bool,
+    /// Sends of at least this many bytes use `IORING_OP_SEND_ZC` (the
+    /// kernel sends from our pages and says when it let go of them);
+    /// 0 = off.
+    pub zc_send_min: usize,
 }
 
 pub trait Reactor: Sized {

@@ -39,7 +39,11 @@
 //!    it (after its bytes were copied into the connection's read buffer,
 //!    or when the connection closed), so the server's read buffers are
 //!    never seen by the kernel in that mode and idle connections hold none.
-//! 6. **Dropping the ring** cancels everything and waits (bounded) for the
+//! 6. **Zero-copy sends** (`io-uring-zc-send-min`, off by default): the
+//!    kernel reads the write buffer until its notification completion,
+//!    which comes after the send's result; the send counts as in flight
+//!    (the buffer stays in the slot or the grave) until that notification.
+//! 7. **Dropping the ring** cancels everything and waits (bounded) for the
 //!    completions; buffers whose completion never came are leaked rather
 //!    than freed under the kernel.
 #![allow(unsafe_code)]
@@ -101,6 +105,9 @@ struct Slot {
     /// The socket was full at the last send: the next one is armed to wait
     /// for room instead of as an inline (`MSG_DONTWAIT`) send.
     send_waits: bool,
+    /// A zero-copy send's result, held until the kernel's notification
+    /// that it no longer reads the buffer (the send's last completion).
+    zc_res: Option<i32>,
     /// A drained write buffer kept for the next swap (no allocation).
     wfree: Vec<u8>,
     /// Bytes sent since the server last asked.
@@ -165,6 +172,8 @@ pub struct Uring {
     /// them to the completions it waits for.
     inline_sends: bool,
     fresh_sends: usize,
+    /// `io-uring-zc-send-min` (0: off).
+    zc_send_min: usize,
 }
 
 /// Provided-buffer experiment: buffers per ring and their size.
@@ -294,6 +303,9 @@ pub fn probe(opts: &IoOptions) -> Result<(), String> {
     ring.submitter()
         .register_probe(&mut p)
         .map_err(|e| format!("cannot probe io_uring opcodes: {e}"))?;
+    if opts.zc_send_min > 0 && !p.is_supported(opcode::SendZc::CODE) {
+        return Err("the kernel's io_uring lacks IORING_OP_SEND_ZC (io-uring-zc-send-min)".into());
+    }
     for (code, name) in [
         (opcode::AcceptMulti::CODE, "ACCEPT"),
         (opcode::Recv::CODE, "RECV"),
@@ -436,14 +448,20 @@ impl Uring {
         // than arm a poll and finish it later: the wait can count it.
         let inline = self.inline_sends && !slot.send_waits;
         let flags = libc::MSG_NOSIGNAL | if inline { libc::MSG_DONTWAIT } else { 0 };
-        let e = if slot.fixed {
-            opcode::Send::new(types::Fixed(id as u32), ptr, len)
+        let zc = self.zc_send_min > 0 && len as usize >= self.zc_send_min;
+        let e = match (slot.fixed, zc) {
+            (true, false) => opcode::Send::new(types::Fixed(id as u32), ptr, len)
                 .flags(flags)
-                .build()
-        } else {
-            opcode::Send::new(types::Fd(slot.fd), ptr, len)
+                .build(),
+            (false, false) => opcode::Send::new(types::Fd(slot.fd), ptr, len)
                 .flags(flags)
-                .build()
+                .build(),
+            (true, true) => opcode::SendZc::new(types::Fixed(id as u32), ptr, len)
+                .flags(flags)
+                .build(),
+            (false, true) => opcode::SendZc::new(types::Fd(slot.fd), ptr, len)
+                .flags(flags)
+                .build(),
         };
         if inline {
             self.fresh_sends += 1;
@@ -556,6 +574,17 @@ impl Uring {
             }
             OP_SEND => {
                 let slot = &mut self.slots[idx];
+                if !last {
+                    // A zero-copy send's result: the buffer stays ours to
+                    // keep until the notification, its last completion.
+                    slot.zc_res = Some(res);
+                    return;
+                }
+                let res = if cqueue::notif(flags) {
+                    slot.zc_res.take().unwrap_or(-libc::EIO)
+                } else {
+                    res
+                };
                 slot.send_armed = false;
                 if res > 0 {
                     slot.wpos += res as usize;
@@ -637,6 +666,7 @@ impl Reactor for Uring {
             live: 0,
             inline_sends: opts.inline_sends,
             fresh_sends: 0,
+            zc_send_min: opts.zc_send_min,
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
             } else {
@@ -945,6 +975,7 @@ impl Reactor for Uring {
         slot.recv_armed = false;
         slot.send_armed = false;
         slot.send_waits = false;
+        slot.zc_res = None;
         slot.recv_res = None;
         if let Some(bufs) = &mut self.bufs {
             for (bid, _) in slot.chunks.drain(..) {
