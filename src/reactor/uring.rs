@@ -73,6 +73,10 @@ const RECVSEND_POLL_FIRST: u16 = 1;
 const GEN_BITS: u32 = 24;
 const GEN_MASK: u32 = (1 << GEN_BITS) - 1;
 
+/// Queued send bytes that are handed to the kernel at once rather than
+/// at the end of the loop iteration.
+const EARLY_SUBMIT_BYTES: usize = 64 * 1024;
+
 /// How long dropping the ring waits for cancelled operations.
 const DROP_WAIT: Duration = Duration::from_secs(1);
 
@@ -174,6 +178,8 @@ pub struct Uring {
     fresh_sends: usize,
     /// `io-uring-zc-send-min` (0: off).
     zc_send_min: usize,
+    /// Bytes of sends queued and not yet handed to the kernel.
+    unsubmitted: usize,
 }
 
 /// Provided-buffer experiment: buffers per ring and their size.
@@ -466,9 +472,18 @@ impl Uring {
         if inline {
             self.fresh_sends += 1;
         }
+        self.unsubmitted += len as usize;
         let e = e.user_data(user_data(OP_SEND, slot.generation, id));
         slot.send_armed = true;
         self.push(e, true);
+        // The kernel copies what it sends: while the replies are still in
+        // the cache, not after the rest of the batch has pushed them out
+        // (a batch of large replies is bigger than the cache).
+        if self.unsubmitted >= EARLY_SUBMIT_BYTES && self.backlog.is_empty() {
+            self.unsubmitted = 0;
+            self.waits += 1;
+            let _ = self.ring.submit();
+        }
     }
 
     fn complete(&mut self, ud: u64, res: i32, flags: u32, out: &mut Vec<Event>) {
@@ -667,6 +682,7 @@ impl Reactor for Uring {
             inline_sends: opts.inline_sends,
             fresh_sends: 0,
             zc_send_min: opts.zc_send_min,
+            unsubmitted: 0,
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
             } else {
@@ -689,6 +705,7 @@ impl Reactor for Uring {
     fn poll(&mut self, out: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         self.drain_backlog()?;
         self.waits += 1;
+        self.unsubmitted = 0;
         // Inline sends complete during this very submission; were the wait
         // to end on their completions, most replies would cost one more
         // loop iteration and `io_uring_enter`. So they are added to the
