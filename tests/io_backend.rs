@@ -375,6 +375,16 @@ fn ferrite_only_uring_zero_copy_sends() {
     big_replies_to_a_slow_reader(&["--io-uring-zc-send-min", "4096"]);
 }
 
+#[test]
+fn ferrite_only_uring_sends_without_inline_completion() {
+    if skip_without_uring("ferrite_only_uring_sends_without_inline_completion") {
+        return;
+    }
+    // `io-uring-inline-sends no`: sends the kernel finishes whenever the
+    // socket has room, each completion ending a wait.
+    big_replies_to_a_slow_reader(&["--io-uring-inline-sends", "no"]);
+}
+
 /// Sends go out with MSG_DONTWAIT and the loop's wait counts their
 /// completions. A reply larger than the socket buffers comes back partly
 /// sent (then EAGAIN) and must continue as a send that waits for room,
