@@ -395,7 +395,11 @@ impl Uring {
                 self.waits += 1;
                 match self.ring.submit() {
                     Ok(_) => {}
-                    Err(e) if e.raw_os_error() == Some(libc::EBUSY) => return Ok(()),
+                    // No room for completions or no memory for requests
+                    // now: the rest goes in at a later wait.
+                    Err(e) if matches!(e.raw_os_error(), Some(libc::EBUSY | libc::EAGAIN)) => {
+                        return Ok(());
+                    }
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(()),
                     Err(e) => return Err(e),
                 }
@@ -971,8 +975,11 @@ impl Reactor for Uring {
             // Queued submissions name the table index: hand them to the
             // kernel (which then holds the file) before the index is
             // cleared and later given to another socket.
-            if !self.ring.submission().is_empty() {
-                let _ = self.ring.submit();
+            // The kernel may take only part of the queue per call.
+            while !self.ring.submission().is_empty() {
+                if !matches!(self.ring.submit(), Ok(n) if n > 0) {
+                    break;
+                }
             }
             let _ = self
                 .ring
@@ -1020,8 +1027,9 @@ impl Reactor for Uring {
             !mine
         });
         if send_dropped && inline_send {
-            // It will not complete in the next submission after all.
-            self.fresh_sends -= 1;
+            // It will not complete in the next submission after all (the
+            // count may already be 0 if a wait found a backlog).
+            self.fresh_sends = self.fresh_sends.saturating_sub(1);
         }
         let dropped = before - self.backlog.len();
         self.inflight -= dropped;
@@ -1064,6 +1072,7 @@ impl Drop for Uring {
             .count();
         self.inflight -= queued;
         self.backlog.clear();
+        self.fresh_sends = 0;
         let mut cancels = Vec::new();
         for (n, armed) in self.accept_armed.iter().enumerate() {
             if *armed {
