@@ -26,6 +26,8 @@ pub struct Epoll {
     poll: Poll,
     events: Events,
     listeners: Vec<TcpListener>,
+    /// `listeners`' local addresses.
+    addrs: Vec<SocketAddr>,
     waits: u64,
 }
 
@@ -42,25 +44,25 @@ impl Reactor for Epoll {
     fn bind(addrs: &[SocketAddr], _opts: &IoOptions) -> io::Result<Self> {
         let poll = Poll::new()?;
         let mut listeners = Vec::with_capacity(addrs.len());
+        let mut bound = Vec::with_capacity(addrs.len());
         for (i, addr) in addrs.iter().enumerate() {
             let mut l = TcpListener::bind(*addr)?;
             poll.registry()
                 .register(&mut l, Token(LISTENER_BASE + i), Interest::READABLE)?;
+            bound.push(l.local_addr()?);
             listeners.push(l);
         }
         Ok(Epoll {
             poll,
             events: Events::with_capacity(EVENTS_CAPACITY),
             listeners,
+            addrs: bound,
             waits: 0,
         })
     }
 
-    fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners
-            .iter()
-            .filter_map(|l| l.local_addr().ok())
-            .collect()
+    fn local_addrs(&self) -> &[SocketAddr] {
+        &self.addrs
     }
 
     fn poll(&mut self, out: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {

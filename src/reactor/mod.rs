@@ -123,7 +123,10 @@ pub trait Reactor: Sized {
     /// Listens on every address (TCP, non-blocking).
     fn bind(addrs: &[SocketAddr], opts: &IoOptions) -> io::Result<Self>;
 
-    fn local_addrs(&self) -> Vec<SocketAddr>;
+    /// The listeners' addresses (the kernel's port for port 0), in the
+    /// order of `bind`'s `addrs`; looked up once at bind, since every
+    /// accepted connection reads its listener's.
+    fn local_addrs(&self) -> &[SocketAddr];
 
     /// Hands queued work to the kernel, waits up to `timeout` (None = until
     /// something happens) and appends what happened to `events`. An

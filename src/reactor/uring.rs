@@ -147,6 +147,8 @@ pub struct Uring {
     /// Provided buffers for multishot receives (experiment), if enabled.
     bufs: Option<BufRing>,
     listeners: Vec<TcpListener>,
+    /// `listeners`' local addresses.
+    addrs: Vec<SocketAddr>,
     accepted: Vec<VecDeque<RawFd>>,
     accept_armed: Vec<bool>,
     /// A multishot accept ended on this error (out of descriptors): the
@@ -661,14 +663,18 @@ impl Reactor for Uring {
             None
         };
         let mut listeners = Vec::with_capacity(addrs.len());
+        let mut bound = Vec::with_capacity(addrs.len());
         for addr in addrs {
-            listeners.push(TcpListener::bind(addr)?);
+            let l = TcpListener::bind(addr)?;
+            bound.push(l.local_addr()?);
+            listeners.push(l);
         }
         let n = listeners.len();
         let mut u = Uring {
             ring,
             bufs,
             listeners,
+            addrs: bound,
             accepted: (0..n).map(|_| VecDeque::new()).collect(),
             accept_armed: vec![false; n],
             accept_err: vec![None; n],
@@ -699,11 +705,8 @@ impl Reactor for Uring {
         Ok(u)
     }
 
-    fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners
-            .iter()
-            .filter_map(|l| l.local_addr().ok())
-            .collect()
+    fn local_addrs(&self) -> &[SocketAddr] {
+        &self.addrs
     }
 
     fn poll(&mut self, out: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
