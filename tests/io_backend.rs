@@ -425,3 +425,52 @@ fn big_replies_to_a_slow_reader(extra: &[&str]) {
     assert!(got == expected, "the big replies arrived altered");
     assert_eq!(cmd(&mut slow, &["PING"]), b"+PONG\r\n");
 }
+
+#[test]
+fn ferrite_only_uring_clients_killed_before_their_replies_were_submitted() {
+    if skip_without_uring("ferrite_only_uring_clients_killed_before_their_replies_were_submitted") {
+        return;
+    }
+    // An 8-entry submission queue, 60 clients that each send a PING, and
+    // a CLIENT KILL read in the same batch: their replies are still in the
+    // queue or the backlog when the kill closes them, so the close drops
+    // or cancels inline sends the next wait had counted. The loop must not
+    // stall (hz 1: a count too high would hold the next request for a
+    // second) nor lose track of anyone.
+    let srv = Server::try_start_ferrite(&[
+        "--io-backend",
+        "uring",
+        "--io-uring-entries",
+        "8",
+        "--hz",
+        "1",
+    ])
+    .unwrap();
+    let mut admin = srv.raw();
+    for _ in 0..5 {
+        let mut victims: Vec<TcpStream> = (0..60).map(|_| srv.raw()).collect();
+        assert_eq!(cmd(&mut admin, &["PING"]), b"+PONG\r\n");
+        for s in victims.iter_mut() {
+            s.write_all(b"PING\r\n").unwrap();
+        }
+        let kill = ["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"];
+        assert_eq!(cmd(&mut admin, &kill), b":60\r\n");
+        let t = std::time::Instant::now();
+        assert_eq!(cmd(&mut admin, &["SET", "k", "v"]), b"+OK\r\n");
+        assert_eq!(cmd(&mut admin, &["GET", "k"]), b"$1\r\nv\r\n");
+        let took = t.elapsed();
+        assert!(
+            took < Duration::from_millis(500),
+            "a request waited {took:?}"
+        );
+        for s in victims.iter_mut() {
+            // Its PONG went out before the kill, or nothing did.
+            let got = drain_to_close(s);
+            assert!(got == 0 || got == 7, "a killed client got {got} bytes");
+        }
+    }
+    assert_eq!(
+        info_field(&info(&mut admin, "clients"), "connected_clients").as_deref(),
+        Some("1")
+    );
+}
