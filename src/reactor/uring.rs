@@ -80,6 +80,18 @@ const EARLY_SUBMIT_BYTES: usize = 64 * 1024;
 /// How long dropping the ring waits for cancelled operations.
 const DROP_WAIT: Duration = Duration::from_secs(1);
 
+/// Builds `opcode::$op` on connection `$id`'s socket: by its index in the
+/// registered file table when the slot has one, else by descriptor.
+macro_rules! on_socket {
+    ($slot:expr, $id:expr, $op:ident($($arg:expr),*) $(.$m:ident($($marg:expr),*))*) => {
+        if $slot.fixed {
+            opcode::$op::new(types::Fixed($id as u32), $($arg),*)$(.$m($($marg),*))*.build()
+        } else {
+            opcode::$op::new(types::Fd($slot.fd), $($arg),*)$(.$m($($marg),*))*.build()
+        }
+    };
+}
+
 fn user_data(op: u64, generation: u32, slot: usize) -> u64 {
     (op << 56) | ((generation as u64 & GEN_MASK as u64) << 32) | (slot as u64 & 0xffff_ffff)
 }
@@ -423,11 +435,7 @@ impl Uring {
     fn arm_recv(&mut self, id: usize) {
         if self.bufs.is_some() {
             let slot = &mut self.slots[id];
-            let e = if slot.fixed {
-                opcode::RecvMulti::new(types::Fixed(id as u32), BUF_GROUP).build()
-            } else {
-                opcode::RecvMulti::new(types::Fd(slot.fd), BUF_GROUP).build()
-            };
+            let e = on_socket!(slot, id, RecvMulti(BUF_GROUP));
             let e = e.user_data(user_data(OP_RECV, slot.generation, id));
             slot.recv_armed = true;
             slot.throttled = false;
@@ -437,15 +445,7 @@ impl Uring {
         let slot = &mut self.slots[id];
         let room = slot.rbuf.spare_mut(READ_CHUNK);
         let (ptr, len) = (room.as_mut_ptr(), room.len().min(u32::MAX as usize) as u32);
-        let e = if slot.fixed {
-            opcode::Recv::new(types::Fixed(id as u32), ptr, len)
-                .ioprio(self.recv_ioprio)
-                .build()
-        } else {
-            opcode::Recv::new(types::Fd(slot.fd), ptr, len)
-                .ioprio(self.recv_ioprio)
-                .build()
-        };
+        let e = on_socket!(slot, id, Recv(ptr, len).ioprio(self.recv_ioprio));
         let e = e.user_data(user_data(OP_RECV, slot.generation, id));
         slot.recv_armed = true;
         self.push(e, true);
@@ -461,19 +461,10 @@ impl Uring {
         let inline = self.inline_sends && !slot.send_waits;
         let flags = libc::MSG_NOSIGNAL | if inline { libc::MSG_DONTWAIT } else { 0 };
         let zc = self.zc_send_min > 0 && len as usize >= self.zc_send_min;
-        let e = match (slot.fixed, zc) {
-            (true, false) => opcode::Send::new(types::Fixed(id as u32), ptr, len)
-                .flags(flags)
-                .build(),
-            (false, false) => opcode::Send::new(types::Fd(slot.fd), ptr, len)
-                .flags(flags)
-                .build(),
-            (true, true) => opcode::SendZc::new(types::Fixed(id as u32), ptr, len)
-                .flags(flags)
-                .build(),
-            (false, true) => opcode::SendZc::new(types::Fd(slot.fd), ptr, len)
-                .flags(flags)
-                .build(),
+        let e = if zc {
+            on_socket!(slot, id, SendZc(ptr, len).flags(flags))
+        } else {
+            on_socket!(slot, id, Send(ptr, len).flags(flags))
         };
         if inline {
             self.fresh_sends += 1;
