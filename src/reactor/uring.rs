@@ -372,6 +372,13 @@ fn builder(opts: &IoOptions) -> io_uring::Builder {
     } else if opts.coop_taskrun {
         b.setup_coop_taskrun();
     }
+    if opts.defer_taskrun || opts.coop_taskrun {
+        // An operation that fails at submission must not leave the ones
+        // behind it in the queue: some name a registered-file index that
+        // a closing connection is about to clear (5.18+, below what these
+        // two flags need).
+        b.setup_submit_all();
+    }
     b
 }
 
