@@ -474,3 +474,50 @@ fn ferrite_only_uring_clients_killed_before_their_replies_were_submitted() {
         Some("1")
     );
 }
+
+#[test]
+fn ferrite_only_uring_registered_file_index_held_while_submissions_name_it() {
+    if skip_without_uring("ferrite_only_uring_registered_file_index_held_while_submissions_name_it")
+    {
+        return;
+    }
+    // The seam makes every close behave as if the kernel had not taken the
+    // whole queue: the registered-file index keeps the old socket until
+    // the queue is empty, and a new connection with the same id meanwhile
+    // uses its plain descriptor. Connections come and go with replies in
+    // flight; each must get exactly its own replies.
+    let srv = Server::try_start_ferrite_env(
+        &["--io-backend", "uring"],
+        &[("FERRITE_TEST_URING_STALE_FILES", "1")],
+    )
+    .unwrap();
+    let mut admin = srv.raw();
+    for round in 0..20 {
+        let mut batch: Vec<TcpStream> = (0..10).map(|_| srv.raw()).collect();
+        for (i, s) in batch.iter_mut().enumerate() {
+            let v = format!("r{round}c{i}");
+            s.write_all(&encode(&[b"SET", v.as_bytes(), v.as_bytes()]))
+                .unwrap();
+            s.write_all(&encode(&[b"GET", v.as_bytes()])).unwrap();
+        }
+        for (i, s) in batch.iter_mut().enumerate() {
+            let v = format!("r{round}c{i}");
+            assert_eq!(read_reply_bytes(s), b"+OK\r\n");
+            assert_eq!(
+                read_reply_bytes(s),
+                format!("${}\r\n{v}\r\n", v.len()).as_bytes()
+            );
+        }
+        // Half of them leave with a request unanswered.
+        for s in batch.iter_mut().step_by(2) {
+            s.write_all(b"PING\r\n").unwrap();
+        }
+    }
+    assert_eq!(cmd(&mut admin, &["DBSIZE"]), b":200\r\n");
+    assert!(
+        poll_until(Duration::from_secs(5), || {
+            info_field(&info(&mut admin, "clients"), "connected_clients").as_deref() == Some("1")
+        }),
+        "closed clients are still counted"
+    );
+}

@@ -194,6 +194,12 @@ pub struct Uring {
     zc_send_min: usize,
     /// Bytes of sends queued and not yet handed to the kernel.
     unsubmitted: usize,
+    /// Registered-file indexes a closed connection left while submissions
+    /// naming them were still queued: cleared once the queue is empty.
+    stale_files: Vec<usize>,
+    /// Test seam (`FERRITE_TEST_URING_STALE_FILES`): every close takes the
+    /// path above.
+    test_stale_files: bool,
 }
 
 /// Provided-buffer experiment: buffers per ring and their size.
@@ -691,6 +697,8 @@ impl Reactor for Uring {
             fresh_sends: 0,
             zc_send_min: opts.zc_send_min,
             unsubmitted: 0,
+            stale_files: Vec::new(),
+            test_stale_files: std::env::var_os("FERRITE_TEST_URING_STALE_FILES").is_some(),
             recv_ioprio: if opts.poll_first {
                 RECVSEND_POLL_FIRST
             } else {
@@ -761,6 +769,14 @@ impl Reactor for Uring {
                 ) => {}
             Err(e) => return Err(e),
         }
+        if !self.stale_files.is_empty() && self.ring.submission().is_empty() {
+            for idx in std::mem::take(&mut self.stale_files) {
+                let _ = self
+                    .ring
+                    .submitter()
+                    .register_files_update(idx as u32, &[-1]);
+            }
+        }
         // One pass over the completion queue, one head update at the end.
         let mut cqes = std::mem::take(&mut self.cqes);
         cqes.extend(
@@ -821,6 +837,7 @@ impl Reactor for Uring {
         // One registration syscall per connection; a failure only means
         // this connection uses its plain descriptor.
         let fixed = id < self.fixed_files
+            && !self.stale_files.contains(&id)
             && self
                 .ring
                 .submitter()
@@ -977,15 +994,23 @@ impl Reactor for Uring {
             // kernel (which then holds the file) before the index is
             // cleared and later given to another socket.
             // The kernel may take only part of the queue per call.
-            while !self.ring.submission().is_empty() {
+            while !self.ring.submission().is_empty() && !self.test_stale_files {
                 if !matches!(self.ring.submit(), Ok(n) if n > 0) {
                     break;
                 }
             }
-            let _ = self
-                .ring
-                .submitter()
-                .register_files_update(id as u32, &[-1]);
+            if self.ring.submission().is_empty() && !self.test_stale_files {
+                let _ = self
+                    .ring
+                    .submitter()
+                    .register_files_update(id as u32, &[-1]);
+            } else {
+                // Some submissions still name the index (the kernel ran out
+                // of memory for requests): it keeps the old socket until
+                // the queue has been taken, and the next connection with
+                // this id uses its plain descriptor meanwhile.
+                self.stale_files.push(id);
+            }
         }
         let slot = &mut self.slots[id];
         let mut ops = 0u8;

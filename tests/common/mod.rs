@@ -110,6 +110,12 @@ impl Server {
 
     /// Spawn ferrite with `--port 0` + `args` and wait for its banner.
     pub fn try_start_ferrite(args: &[&str]) -> Result<Server, String> {
+        Server::try_start_ferrite_env(args, &[])
+    }
+
+    /// As [`Server::try_start_ferrite`], with extra environment variables
+    /// (the binary's test seams).
+    pub fn try_start_ferrite_env(args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
         // As the redis-server reference, DEBUG is allowed from loopback.
         let mut full: Vec<&str> = vec!["--port", "0", "--enable-debug-command", "local"];
         // FERRITE_IO_BACKEND=epoll|uring|auto runs the suite on that I/O
@@ -123,13 +129,18 @@ impl Server {
         let extra = std::env::var("FERRITE_EXTRA_ARGS").unwrap_or_default();
         full.extend(extra.split_whitespace());
         full.extend_from_slice(args);
-        Server::try_spawn_ferrite_raw(&full)
+        Server::spawn_ferrite(&full, env)
     }
 
     /// Spawn ferrite with exactly `args` (no implicit `--port 0`) and wait for its banner.
     pub fn try_spawn_ferrite_raw(args: &[&str]) -> Result<Server, String> {
+        Server::spawn_ferrite(args, &[])
+    }
+
+    fn spawn_ferrite(args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
         let mut child = Command::new(ferrite_bin())
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
