@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use super::{Ctx, int_arg, is, lookup_read};
+use super::{Ctx, int_arg, is, lookup_read, typed};
 use crate::db::{Db, Slot, Ttl, Value};
 use crate::errors;
 use crate::resp::{Args, Reply};
@@ -30,17 +30,7 @@ fn read_hash<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d mut Hash>, ()> {
-    match lookup_read(db, stats, key, now) {
-        None => Ok(None),
-        Some(Slot {
-            value: Value::Hash(h),
-            ..
-        }) => Ok(Some(h)),
-        Some(_) => {
-            out.raw(errors::WRONGTYPE);
-            Err(())
-        }
-    }
+    typed(out, lookup_read(db, stats, key, now), Value::hash_mut)
 }
 
 /// The hash under `key` for writing, created empty when missing (the

@@ -2,7 +2,7 @@
 //! LINSERT/LREM/LTRIM/LPOS, moves between lists, and the blocking pops
 //! (which wait through `blocking.rs`).
 
-use super::{Ctx, int_arg, is, lookup_read};
+use super::{Ctx, int_arg, is, lookup_read, typed};
 use crate::blocking;
 use crate::db::{Db, Slot, Ttl, Value};
 use crate::errors;
@@ -184,17 +184,7 @@ fn read_list<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d List>, ()> {
-    match lookup_read(db, stats, key, now) {
-        None => Ok(None),
-        Some(Slot {
-            value: Value::List(l),
-            ..
-        }) => Ok(Some(l)),
-        Some(_) => {
-            out.raw(errors::WRONGTYPE);
-            Err(())
-        }
-    }
+    typed(out, lookup_read(db, stats, key, now), Value::list_mut).map(|l| l.map(|l| &*l))
 }
 
 /// LRANGE key start stop

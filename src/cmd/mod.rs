@@ -618,6 +618,26 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A looked-up key's value as the type `pick` selects: Ok(None) when the
+/// key is missing, Err(()) after replying WRONGTYPE when it holds another
+/// type. The check every collection command makes, in one place.
+pub(crate) fn typed<'d, T>(
+    out: &mut Reply,
+    slot: Option<&'d mut crate::db::Slot>,
+    pick: fn(&mut crate::db::Value) -> Option<&mut T>,
+) -> Result<Option<&'d mut T>, ()> {
+    match slot {
+        None => Ok(None),
+        Some(slot) => match pick(&mut slot.value) {
+            Some(v) => Ok(Some(v)),
+            None => {
+                out.raw(errors::WRONGTYPE);
+                Err(())
+            }
+        },
+    }
+}
+
 /// A read lookup that counts keyspace hits and misses, as Redis's
 /// `lookupKeyRead`.
 #[inline]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, int_arg, is, lookup_read};
+use super::{Ctx, int_arg, is, lookup_read, typed};
 use crate::db::{Db, Ttl, Value};
 use crate::errors;
 use crate::resp::{Args, Reply};
@@ -21,16 +21,7 @@ fn set_mut<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d mut Set>, ()> {
-    match db.lookup(key, now) {
-        None => Ok(None),
-        Some(slot) => match &mut slot.value {
-            Value::Set(s) => Ok(Some(s)),
-            _ => {
-                out.raw(errors::WRONGTYPE);
-                Err(())
-            }
-        },
-    }
+    typed(out, db.lookup(key, now), Value::set_mut)
 }
 
 /// The set under `key` for a read (counts hits and misses).
@@ -41,16 +32,7 @@ fn set_read<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d mut Set>, ()> {
-    match lookup_read(db, stats, key, now) {
-        None => Ok(None),
-        Some(slot) => match &mut slot.value {
-            Value::Set(s) => Ok(Some(s)),
-            _ => {
-                out.raw(errors::WRONGTYPE);
-                Err(())
-            }
-        },
-    }
+    typed(out, lookup_read(db, stats, key, now), Value::set_mut)
 }
 
 /// Deletes `key` if its set is empty (Redis never keeps empty collections).

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::set::{distinct_indexes, rand_count, reply_scan, scan_opts};
-use super::{Ctx, is, lookup_read};
+use super::{Ctx, is, lookup_read, typed};
 use crate::blocking;
 use crate::db::{Db, Ttl, Value};
 use crate::errors;
@@ -29,16 +29,7 @@ fn zset_mut<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d mut ZSet>, ()> {
-    match db.lookup(key, now) {
-        None => Ok(None),
-        Some(slot) => match &mut slot.value {
-            Value::ZSet(z) => Ok(Some(z)),
-            _ => {
-                out.raw(errors::WRONGTYPE);
-                Err(())
-            }
-        },
-    }
+    typed(out, db.lookup(key, now), Value::zset_mut)
 }
 
 /// The sorted set under `key` for a read (counts hits and misses).
@@ -49,16 +40,7 @@ fn zset_read<'d>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'d mut ZSet>, ()> {
-    match lookup_read(db, stats, key, now) {
-        None => Ok(None),
-        Some(slot) => match &mut slot.value {
-            Value::ZSet(z) => Ok(Some(z)),
-            _ => {
-                out.raw(errors::WRONGTYPE);
-                Err(())
-            }
-        },
-    }
+    typed(out, lookup_read(db, stats, key, now), Value::zset_mut)
 }
 
 fn delete_if_empty(db: &mut Db, key: &[u8], now: u64) {

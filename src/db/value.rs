@@ -46,6 +46,38 @@ pub enum Value {
 }
 
 impl Value {
+    /// The list this value holds, if it is one (for [`crate::cmd::typed`]).
+    pub fn list_mut(&mut self) -> Option<&mut List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The hash this value holds, if it is one.
+    pub fn hash_mut(&mut self) -> Option<&mut Hash> {
+        match self {
+            Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The set this value holds, if it is one.
+    pub fn set_mut(&mut self) -> Option<&mut Set> {
+        match self {
+            Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sorted set this value holds, if it is one.
+    pub fn zset_mut(&mut self) -> Option<&mut ZSet> {
+        match self {
+            Value::ZSet(z) => Some(z),
+            _ => None,
+        }
+    }
+
     /// The compact form of a string value.
     pub fn from_bytes(s: &[u8]) -> Value {
         if s.len() <= MAX_INT_TEXT
