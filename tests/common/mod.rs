@@ -207,24 +207,7 @@ impl Server {
         let mut last_err = String::new();
         for _attempt in 0..5 {
             let port = free_port();
-            let dir = std::env::temp_dir()
-                .join(format!("ferrite-tests-redis-{}-{port}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("create scratch dir");
-            let mut child = Command::new("redis-server")
-                .arg("--port")
-                .arg(port.to_string())
-                .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                // Redis 7 refuses DEBUG unless enabled; ferrite always allows it.
-                .args(["--enable-debug-command", "local"])
-                .arg("--dir")
-                .arg(&dir)
-                .args(args)
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn redis-server (is it installed?)");
+            let (mut child, dir) = spawn_redis(None, port, args);
             let stdout = drain(child.stdout.take().unwrap());
             let stderr = drain(child.stderr.take().unwrap());
             let end = Instant::now() + START_DEADLINE;
@@ -622,6 +605,40 @@ pub fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
+/// Spawns the reference redis-server on `port` (optionally with a config
+/// file as its first argument) in a scratch directory, without
+/// persistence; returns the child and the directory.
+fn spawn_redis(config: Option<&str>, port: u16, args: &[&str]) -> (Child, std::path::PathBuf) {
+    let dir =
+        std::env::temp_dir().join(format!("ferrite-tests-redis-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    let mut cmd = Command::new("redis-server");
+    if let Some(p) = config {
+        cmd.arg(p);
+    }
+    let child = cmd
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        // Redis 7 refuses DEBUG unless enabled; ferrite always allows it.
+        .args(["--appendonly", "no", "--enable-debug-command", "local"])
+        .arg("--dir")
+        .arg(&dir)
+        .args(args)
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn redis-server (is it installed?)");
+    (child, dir)
+}
+
 impl Server {
     /// Start with a config file, which both servers take as their first
     /// argument, then `args` (`--directive value`).
@@ -633,23 +650,7 @@ impl Server {
             return Server::try_spawn_ferrite_raw(&full).unwrap_or_else(|e| panic!("{e}"));
         }
         let port = free_port();
-        let dir =
-            std::env::temp_dir().join(format!("ferrite-tests-redis-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        let port_s = port.to_string();
-        let mut child = Command::new("redis-server")
-            .arg(p)
-            .args(["--port", &port_s, "--bind", "127.0.0.1", "--save", ""])
-            .args(["--appendonly", "no", "--enable-debug-command", "local"])
-            .arg("--dir")
-            .arg(&dir)
-            .args(args)
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn redis-server (is it installed?)");
+        let (mut child, dir) = spawn_redis(Some(p), port, args);
         let stdout = drain(child.stdout.take().unwrap());
         let stderr = drain(child.stderr.take().unwrap());
         let up = poll_until(START_DEADLINE, || {
